@@ -1,0 +1,231 @@
+"""Direct-quote extraction and speaker attribution measured on PolNeAR (brat stand-off).
+
+Data: <dir>/text/<doc>.txt and <dir>/attributions/<doc>_<annotator>.ann with text-bound
+annotations ``T<n>\\t<Type> <start> <end>[;<start> <end>...]\\t<text>`` (types Source, Cue,
+Content, ...) linked by events ``E<n>\\tAttribution:T<a> Content:T<c> Cue:T<q> Source:T<s>``.
+A gold *direct quote* is a Content span whose text begins with a quotation mark; its speaker is
+the event's Source (absent for ``Attribution-no-source``).
+
+Scoring (character based, so it is indifferent to where exactly a quote's marks are cut):
+- a predicted quote (``extract_quotes`` output mapped back to offsets in the text) is correct
+  when at least half of its characters lie inside gold direct-quote spans (precision);
+- a gold quote is found when predicted quotes cover at least half of its characters (recall);
+  gold quotes split by their attribution ('"A," he said, "B."') are one gold unit.
+- also reported: the share of predictions inside *any* gold attribution Content, since
+  PolNeAR files a partial quote inside indirect speech ('said it was "a disgrace"') under a
+  Content span that starts with "that ...", not as a direct quote;
+- speaker accuracy over matched pairs: *strict* = predicted speaker shares a token (other than
+  titles and stop words) with the gold Source text; *lenient* additionally accepts a pronoun
+  gold Source ("he") when the prediction names its antecedent, approximated as the nearest
+  earlier non-pronoun gold Source of any attribution (direct or indirect) in the document.
+
+Usage: python bench/quotes_polnear.py [--data DIR] [--all-annotators] [--errors N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import os
+import re
+import sys
+import time
+from dataclasses import dataclass, field
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from bot.summarize.quotes import MIN_QUOTE_WORDS, extract_quotes
+
+DEFAULT_DATA = "/work/shared/data/polnear-dev"
+QUOTE_MARKS = "\"“”„«»‘’'「"
+PRONOUNS = {"he", "she", "they", "it", "i", "we", "you", "him", "her", "them"}
+IGNORED = PRONOUNS | {"the", "a", "an", "of", "mr", "mrs", "ms", "dr", "sen",
+                      "rep", "gov", "s", "and", "to", "in", "for", "on"}
+
+
+@dataclass
+class Gold:
+    spans: list[tuple[int, int]]
+    text: str
+    source: str | None
+    antecedent: str | None = None  # nearest earlier non-pronoun source (for pronoun sources)
+
+    @property
+    def chars(self) -> set[int]:
+        return {i for s, e in self.spans for i in range(s, e)}
+
+
+@dataclass
+class Doc:
+    name: str
+    text: str
+    gold: list[Gold] = field(default_factory=list)
+    content_chars: set[int] = field(default_factory=set)  # every attribution's Content
+
+
+def parse_ann(path: str) -> tuple[dict[str, tuple[str, list[tuple[int, int]], str]], list[dict]]:
+    """Text-bound annotations {Tn: (type, spans, text)} and events [{role: Tn}]."""
+    tbs: dict[str, tuple[str, list[tuple[int, int]], str]] = {}
+    events: list[dict[str, str]] = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            line = line.rstrip("\n")
+            if line.startswith("T"):
+                tid, mid, txt = line.split("\t", 2)
+                typ, ranges = mid.split(" ", 1)
+                spans = [(int(a), int(b)) for a, b in (r.split() for r in ranges.split(";"))]
+                tbs[tid] = (typ, spans, txt)
+            elif line.startswith("E"):
+                _eid, args = line.split("\t", 1)
+                ev: dict[str, str] = {}
+                for arg in args.split():
+                    role, _, ref = arg.partition(":")
+                    ev[role] = ref
+                events.append(ev)
+    return tbs, events
+
+
+def load(data: str, all_annotators: bool) -> list[Doc]:
+    docs: list[Doc] = []
+    seen: set[str] = set()
+    for ann in sorted(glob.glob(os.path.join(data, "attributions", "*.ann"))):
+        stem = re.sub(r"_[0-9a-f]{4}\.ann$", "", os.path.basename(ann))
+        if stem in seen and not all_annotators:
+            continue  # one annotator per document by default
+        seen.add(stem)
+        with open(os.path.join(data, "text", stem + ".txt"), encoding="utf-8") as fh:
+            text = fh.read()
+        tbs, events = parse_ann(ann)
+        doc = Doc(os.path.basename(ann), text)
+        # Every attribution's source, direct or indirect, in text order: a pronoun source's
+        # antecedent is approximated by the nearest earlier named one.
+        named: list[tuple[int, str]] = []
+        for ev in events:
+            source = tbs.get(ev.get("Source", ""))
+            if source and not is_pronoun(source[2]):
+                named.append((source[1][0][0], source[2]))
+        named.sort()
+        for ev in events:
+            content = tbs.get(ev.get("Content", ""))
+            if content is not None:
+                doc.content_chars.update(i for a, b in content[1] for i in range(a, b))
+            if content is None or content[2][:1] not in QUOTE_MARKS:
+                continue
+            source = tbs.get(ev.get("Source", ""))
+            gold = Gold(content[1], content[2], source[2] if source else None)
+            if source and is_pronoun(source[2]):
+                earlier = [name for pos, name in named if pos < source[1][0][0]]
+                gold.antecedent = earlier[-1] if earlier else None
+            doc.gold.append(gold)
+        doc.gold.sort(key=lambda g: g.spans[0][0])
+        docs.append(doc)
+    return docs
+
+
+def is_pronoun(s: str) -> bool:
+    return s.strip().lower() in PRONOUNS
+
+
+def key_tokens(s: str) -> set[str]:
+    return {w for w in re.findall(r"[^\W_]+", s.lower()) if w not in IGNORED}
+
+
+def locate(text: str, quote_text: str, cursor: int) -> tuple[int, int] | None:
+    """Offsets of ``quote_text`` in ``text``, searching from ``cursor`` first."""
+    pos = text.find(quote_text, cursor)
+    if pos == -1:
+        pos = text.find(quote_text)
+    return None if pos == -1 else (pos, pos + len(quote_text))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", default=DEFAULT_DATA)
+    ap.add_argument("--all-annotators", action="store_true",
+                    help="score every .ann file (some documents have two annotators)")
+    ap.add_argument("--errors", type=int, default=0, help="print up to N misses of each kind")
+    args = ap.parse_args()
+
+    docs = load(args.data, args.all_annotators)
+    n_pred = tp_pred = tp_any = 0
+    n_gold = found_gold = 0
+    n_gold4 = found_gold4 = 0
+    spk_pairs = spk_strict = spk_lenient = 0
+    fps: list[str] = []
+    fns: list[str] = []
+    wrong: list[str] = []
+    elapsed = 0.0
+    for doc in docs:
+        t0 = time.perf_counter()
+        quotes = extract_quotes(doc.text)
+        elapsed += time.perf_counter() - t0
+        gold_chars: set[int] = set()
+        for g in doc.gold:
+            gold_chars |= g.chars
+        preds: list[tuple[set[int], str, str]] = []
+        cursor = 0
+        for q in quotes:
+            loc = locate(doc.text, q.text, cursor)
+            if loc is None:
+                continue
+            cursor = loc[1]
+            preds.append((set(range(*loc)), q.speaker, q.text))
+        for chars, speaker, qtext in preds:
+            n_pred += 1
+            tp_any += len(chars & doc.content_chars) >= 0.5 * len(chars)
+            if len(chars & gold_chars) >= 0.5 * len(chars):
+                tp_pred += 1
+            elif len(fps) < args.errors:
+                fps.append(f"{doc.name}: [{speaker}] {qtext[:100]}")
+        for g in doc.gold:
+            gc = g.chars
+            covering = [(c, s) for c, s, _ in preds if c & gc]
+            covered = set().union(*(c for c, _ in covering)) & gc if covering else set()
+            ok = len(covered) >= 0.5 * len(gc)
+            long_enough = len(re.findall(r"\S+", g.text)) >= MIN_QUOTE_WORDS
+            n_gold += 1
+            found_gold += ok
+            n_gold4 += long_enough
+            found_gold4 += ok and long_enough
+            if not ok:
+                if len(fns) < args.errors:
+                    fns.append(f"{doc.name}: [{g.source}] {g.text[:100]}")
+                continue
+            if g.source is None:
+                continue
+            speaker = max(covering, key=lambda cs: len(cs[0] & gc))[1]
+            spk_pairs += 1
+            strict = bool(key_tokens(speaker) & key_tokens(g.source))
+            lenient = strict or (is_pronoun(g.source) and g.antecedent is not None
+                                 and bool(key_tokens(speaker) & key_tokens(g.antecedent)))
+            spk_strict += strict
+            spk_lenient += lenient
+            if not lenient and len(wrong) < args.errors:
+                wrong.append(f"{doc.name}: pred={speaker!r} gold={g.source!r} "
+                             f"antecedent={g.antecedent!r} :: {g.text[:60]}")
+
+    def pct(a: int, b: int) -> float:
+        return 100.0 * a / b if b else 0.0
+
+    p, r = pct(tp_pred, n_pred), pct(found_gold, n_gold)
+    r4 = pct(found_gold4, n_gold4)
+    f1 = 2 * p * r / (p + r) if p + r else 0.0
+    f1_4 = 2 * p * r4 / (p + r4) if p + r4 else 0.0
+    print(f"documents: {len(docs)}  gold direct quotes: {n_gold} "
+          f"({n_gold4} with >= {MIN_QUOTE_WORDS} words)  predicted: {n_pred}")
+    print(f"span precision {p:5.1f}  recall {r:5.1f}  F1 {f1:5.1f}")
+    print(f"  (gold >= {MIN_QUOTE_WORDS} words)  recall {r4:5.1f}  F1 {f1_4:5.1f}")
+    print(f"  predictions inside any gold attribution content (incl. partial quotes within "
+          f"indirect speech): {pct(tp_any, n_pred):5.1f}%")
+    print(f"speaker accuracy on {spk_pairs} matched quotes with a gold source: "
+          f"strict {pct(spk_strict, spk_pairs):5.1f}  lenient {pct(spk_lenient, spk_pairs):5.1f}")
+    print(f"extraction time: {1000 * elapsed / max(1, len(docs)):.2f} ms per document")
+    for title, rows in (("false positives", fps), ("missed gold", fns), ("wrong speaker", wrong)):
+        if rows:
+            print(f"\n-- {title}")
+            for row in rows:
+                print("  " + row)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,177 @@
+"""Offline follow-up answers: the article's own sentences, ranked with BM25.
+
+No LLM, so no paraphrase and no invention: the answer is 1-3 sentences quoted verbatim from
+the article (in article order), or an honest "not covered" when nothing matches well enough.
+BM25 is implemented here (it is ~30 lines) rather than pulling in a dependency.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from bot.models import Answer, Article, Quote
+from bot.summarize.offline import clean_sentence, is_boilerplate, is_caption, is_heading
+from bot.summarize.quotes import extract_quotes, normalize_for_match, verify_quotes
+from bot.summarize.sentences import split_sentences
+from bot.summarize.text_stats import content_terms
+
+__all__ = ["BM25", "NOT_COVERED", "PREFIX", "answer_extractive"]
+
+PREFIX = "From the article: "
+NOT_COVERED = "The article doesn't seem to cover that."
+
+# Words that carry no topic in a question ("Where will the talks be held?" is about talks).
+_QUESTION_NOISE = frozenset(
+    content_terms(
+        """tell know article story piece explain describe mean means meant happen happened
+        happening please think held hold take took taken place go going went come came do
+        done make made give gave kind sort thing things anything something about detail
+        details more info information"""
+    )
+)
+
+CONTEXT_WEIGHT = 0.3  # the previous question helps with "what about him?", but less
+MIN_COVERAGE = 0.4  # share of the question's (idf-weighted) terms the best sentence must match
+KEEP_RATIO = 0.6  # further sentences must score at least this share of the best
+MAX_SENTENCES = 3
+
+
+class BM25:
+    """Okapi BM25 over pre-tokenised documents (here: sentences)."""
+
+    def __init__(self, docs: list[list[str]], k1: float = 1.2, b: float = 0.75) -> None:
+        self.k1, self.b = k1, b
+        self.tf = [Counter(d) for d in docs]
+        self.len = [len(d) for d in docs]
+        self.avg_len = sum(self.len) / len(docs) if docs else 0.0
+        df: Counter[str] = Counter()
+        for d in docs:
+            df.update(set(d))
+        self.df = df
+        self.n = len(docs)
+
+    def idf(self, term: str) -> float:
+        df = self.df.get(term, 0)
+        return math.log(1 + (self.n - df + 0.5) / (df + 0.5))
+
+    def score(self, i: int, weights: dict[str, float]) -> float:
+        tf, length = self.tf[i], self.len[i]
+        norm = self.k1 * (1 - self.b + self.b * length / self.avg_len) if self.avg_len else self.k1
+        total = 0.0
+        for term, w in weights.items():
+            f = tf.get(term, 0)
+            if f:
+                total += w * self.idf(term) * f * (self.k1 + 1) / (f + norm)
+        return total
+
+
+@dataclass
+class _Sentence:
+    index: int
+    text: str  # verbatim slice of a paragraph (outlet prefix trimmed)
+    terms: list[str]
+
+
+def _sentences(article: Article) -> list[_Sentence]:
+    out: list[_Sentence] = []
+    for para in article.paragraphs:
+        if is_caption(para) or is_heading(para.strip()):
+            continue  # not article prose
+        for raw in split_sentences(para):
+            text = clean_sentence(raw)
+            # clean_sentence only trims a prefix, so the text stays a verbatim substring.
+            if len(text.split()) < 4 or is_boilerplate(text) or text not in raw:
+                continue
+            out.append(_Sentence(len(out), text, content_terms(text)))
+    return out
+
+
+_WHERE = re.compile(
+    r"\b(?:in|at|to|from|near|outside)\s+(?:the\s+)?[A-Z]|\b(?:capital|city|town|village|"
+    r"country|region|province|venue|headquarters|border)\b"
+)
+_WHEN = re.compile(
+    r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
+    r"April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|"
+    r"Aug|Sep|Sept|Oct|Nov|Dec|yesterday|today|tomorrow|tonight|week|month|year)\b|\b\d{4}\b"
+)
+_NUMBER = re.compile(r"\d")
+
+
+def _answer_type_boost(question: str, sentence: str) -> float:
+    """A small nudge towards sentences that contain the kind of thing asked for."""
+    q = question.lower()
+    if q.startswith("where") and _WHERE.search(sentence):
+        return 1.2
+    if q.startswith("when") and _WHEN.search(sentence):
+        return 1.2
+    if q.startswith(("how many", "how much", "how long", "how old")) and _NUMBER.search(sentence):
+        return 1.2
+    return 1.0
+
+
+def _query(question: str, context: str | None) -> tuple[dict[str, float], list[str]]:
+    """Term weights for BM25, and the question's own terms (for the coverage threshold)."""
+    own = [t for t in dict.fromkeys(content_terms(question)) if t not in _QUESTION_NOISE]
+    weights = dict.fromkeys(own, 1.0)
+    if context:
+        for t in content_terms(context):
+            if t not in _QUESTION_NOISE and t not in weights:
+                weights[t] = CONTEXT_WEIGHT
+    return weights, own
+
+
+def _quotes_within(article: Article, chosen: list[str]) -> list[Quote]:
+    """Verified quotes from the article that sit inside the answer's sentences."""
+    text = article.text
+    inside = normalize_for_match(" ".join(chosen))
+    quotes = [q for q in extract_quotes(text) if normalize_for_match(q.text) in inside]
+    return verify_quotes(quotes, text)[0]
+
+
+def answer_extractive(article: Article, question: str, *, context: str | None = None) -> Answer:
+    """Answer ``question`` with 1-3 verbatim article sentences, or found=False.
+
+    ``context`` is the previous question of the conversation; its terms count at
+    CONTEXT_WEIGHT, so a follow-up like "and why?" still finds the right passage.
+    """
+    not_found = Answer(text=NOT_COVERED, engine="extractive", found=False)
+    sentences = _sentences(article)
+    weights, own = _query(question, context)
+    if not sentences or not own:
+        return not_found
+    bm25 = BM25([s.terms for s in sentences])
+    first_seen: set[int] = set()
+    for term in own:
+        # The sentence that first mentions a term usually introduces it ("Spokesman Dmitry
+        # Peskov told ..."): what "who is X?" wants.
+        first = next((s.index for s in sentences if term in s.terms), None)
+        if first is not None:
+            first_seen.add(first)
+    scores = []
+    for s in sentences:
+        score = bm25.score(s.index, weights) * _answer_type_boost(question, s.text)
+        if s.index in first_seen:
+            score *= 1.15
+        scores.append(score)
+    best = max(range(len(sentences)), key=lambda i: scores[i])
+    if scores[best] <= 0:
+        return not_found
+    # Relevance threshold: the best sentence must match enough of what was asked. A term the
+    # article never uses counts fully against it ("weather in Paris").
+    total = sum(bm25.idf(t) for t in own)
+    matched = sum(bm25.idf(t) for t in own if t in sentences[best].terms)
+    if total <= 0 or matched / total < MIN_COVERAGE:
+        return not_found
+    ranked = sorted(range(len(sentences)), key=lambda i: scores[i], reverse=True)
+    keep = [i for i in ranked[:MAX_SENTENCES] if scores[i] >= KEEP_RATIO * scores[best]]
+    chosen = [sentences[i].text for i in sorted(keep)]
+    return Answer(
+        text=PREFIX + " ".join(chosen),
+        quotes=_quotes_within(article, chosen),
+        engine="extractive",
+        found=True,
+    )

@@ -1,0 +1,127 @@
+"""`newsbot` command line: run | worker | extract | summarize | healthcheck."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from bot.config import Settings, SettingsError, load_settings
+from bot.logs import setup_logging
+
+EXIT_USAGE = 2
+
+NO_TOKEN = (
+    "TELEGRAM_BOT_TOKEN is not set. Get a token from @BotFather in Telegram "
+    "(send /newbot, pick a name, copy the token), then put TELEGRAM_BOT_TOKEN=<token> in .env "
+    "or your environment and run again."
+)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsbot", description="Telegram bot: news links in, 30-second summaries out."
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    sub.add_parser("run", help="run the bot (long polling, or webhook when WEBHOOK_URL is set)")
+    sub.add_parser("worker", help="run an extra digest worker process")
+
+    extract = sub.add_parser("extract", help="fetch a page and print the extracted article")
+    extract.add_argument("url", help="the page URL, or - to read HTML from standard input")
+    extract.add_argument("--url", dest="base_url", help="the page's URL when reading from stdin")
+    extract.add_argument("--json", action="store_true", help="print JSON")
+    extract.add_argument("--text", action="store_true", help="print only the article text")
+
+    summarize = sub.add_parser("summarize", help="summarize a link (or - for text on stdin)")
+    summarize.add_argument("url", help="the article URL, or - to read plain text from stdin")
+    summarize.add_argument("--json", action="store_true", help="print JSON")
+    summarize.add_argument("--lang", help="summary language code, e.g. en or de")
+
+    sub.add_parser("healthcheck", help="exit 0 when the running bot's heartbeat is fresh")
+    return parser
+
+
+def _run(settings: Settings, args: argparse.Namespace) -> int:
+    if not settings.telegram_bot_token:
+        print(f"newsbot: {NO_TOKEN}", file=sys.stderr)
+        return EXIT_USAGE
+    from bot.telegram.app import run
+
+    run(settings)
+    return 0
+
+
+def _worker(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.digest.worker import run_worker
+
+    return asyncio.run(run_worker(settings))
+
+
+def _extract(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.extract_cli import run_extract
+
+    stdin_html = None
+    url = args.url
+    if url == "-":
+        if not args.base_url:
+            print("newsbot: reading HTML from stdin needs --url URL", file=sys.stderr)
+            return EXIT_USAGE
+        stdin_html = sys.stdin.read()
+        url = args.base_url
+    return asyncio.run(
+        run_extract(
+            settings, url, stdin_html=stdin_html, as_json=args.json, text_only=args.text, out=sys.stdout
+        )
+    )
+
+
+def _summarize(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.summarize_cli import run_summarize
+
+    text = sys.stdin.read() if args.url == "-" else None
+    return asyncio.run(
+        run_summarize(settings, args.url, stdin_text=text, as_json=args.json, lang=args.lang, out=sys.stdout)
+    )
+
+
+def _healthcheck(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.telegram.app import HEARTBEAT_EVERY
+
+    try:
+        age = time.time() - Path(settings.heartbeat_file).stat().st_mtime
+    except OSError:
+        print("newsbot: no heartbeat yet", file=sys.stderr)
+        return 1
+    if age > 3 * HEARTBEAT_EVERY:
+        print(f"newsbot: heartbeat is {age:.0f}s old", file=sys.stderr)
+        return 1
+    return 0
+
+
+COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
+    "run": _run,
+    "worker": _worker,
+    "extract": _extract,
+    "summarize": _summarize,
+    "healthcheck": _healthcheck,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"newsbot: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    secrets = [settings.token()]
+    if settings.openai_api_key:
+        secrets.append(settings.openai_api_key.get_secret_value())
+    setup_logging(settings.log_level, settings.log_format, secrets)
+    try:
+        return COMMANDS[args.command](settings, args)
+    except KeyboardInterrupt:
+        return 130

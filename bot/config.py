@@ -1,0 +1,134 @@
+"""Settings: the only place that reads the environment (and `.env`)."""
+
+from __future__ import annotations
+
+import os
+from functools import cached_property
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+IntList = Annotated[list[int], NoDecode]
+
+
+def _int_list(value: object) -> object:
+    """Accept "1,2, 3", "[1,2]" or a list; empty means none."""
+    if isinstance(value, str):
+        value = value.strip().strip("[]")
+        parts = [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+        if not all(part.lstrip("-").isdigit() for part in parts):
+            raise ValueError("must be a comma-separated list of numbers, e.g. 12345,67890")
+        return [int(part) for part in parts]
+    return value
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        # NEWSBOT_ENV_FILE lets tests (and odd deployments) point away from ./.env
+        env_file=os.environ.get("NEWSBOT_ENV_FILE", ".env"), env_file_encoding="utf-8", extra="ignore", case_sensitive=False,
+        env_ignore_empty=True,
+    )
+
+    # Telegram
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+    # Webhook mode (several replicas): when set, `newsbot run` serves webhooks instead of polling.
+    webhook_url: str | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = Field(8080, ge=1, le=65535)
+    webhook_secret: SecretStr | None = None
+
+    # LLM (any OpenAI-compatible endpoint); with neither key nor base URL the offline engine is used
+    openai_api_key: SecretStr | None = None
+    openai_base_url: str | None = None
+    llm_model: str = "gpt-4o-mini"
+    llm_timeout: float = Field(30.0, gt=0)
+    llm_max_retries: int = Field(2, ge=0, le=10)
+    llm_article_token_budget: int = Field(6000, ge=200)
+    summary_deadline: float = Field(60.0, gt=0)
+
+    # Redis; unset = redis://localhost:6379/0 (`scripts/run` starts a local one when needed)
+    redis_url: str = "redis://localhost:6379/0"
+
+    # Fetching
+    fetch_allow_private_networks: bool = False
+    fetch_allowed_ports: IntList = Field(default_factory=lambda: [80, 443])
+    fetch_timeout: float = Field(20.0, gt=0)  # total deadline per fetch, redirects included
+    fetch_connect_timeout: float = Field(5.0, gt=0)
+    fetch_read_timeout: float = Field(10.0, gt=0)
+    fetch_max_bytes: int = Field(5 * 1024 * 1024, ge=1024)
+    fetch_max_redirects: int = Field(5, ge=0, le=20)
+    fetch_per_host_concurrency: int = Field(4, ge=1)
+    fetch_user_agent: str = (
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/131.0 Safari/537.36 newsbot/0.1"
+    )
+
+    # Caching and limits
+    article_cache_ttl: int = Field(15 * 60, ge=1)
+    summary_cache_ttl: int = Field(7 * 24 * 3600, ge=1)
+    negative_cache_ttl: int = Field(120, ge=0)
+    links_per_minute: int = Field(10, ge=1)
+    questions_per_minute: int = Field(10, ge=1)
+    max_question_chars: int = Field(500, ge=10)
+    conversation_ttl: int = Field(24 * 3600, ge=60)
+
+    # Access
+    admin_ids: IntList = Field(default_factory=list)
+    allowed_user_ids: IntList = Field(default_factory=list)  # empty = everyone
+
+    heartbeat_file: str = "/tmp/newsbot.heartbeat"  # `newsbot healthcheck` reads it
+    log_level: str = "INFO"
+    log_format: str = "kv"  # kv | json
+
+    _split_ints = field_validator("admin_ids", "allowed_user_ids", "fetch_allowed_ports", mode="before")(
+        _int_list
+    )
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        value = value.upper()
+        if value not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        return value
+
+    @field_validator("log_format")
+    @classmethod
+    def _fmt(cls, value: str) -> str:
+        if value not in {"kv", "json"}:
+            raise ValueError("must be kv or json")
+        return value
+
+    @field_validator("telegram_api_url", "openai_base_url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None if value == "" else value
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @cached_property
+    def llm_enabled(self) -> bool:
+        return bool(self.openai_base_url or self.openai_api_key)
+
+    def token(self) -> str:
+        return self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else ""
+
+
+class SettingsError(Exception):
+    """One clear line naming the offending variable."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    from pydantic import ValidationError
+
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        name = str(err["loc"][0]).upper() if err.get("loc") else "settings"
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        raise SettingsError(f"invalid setting {name}: {msg}") from None

@@ -1,0 +1,123 @@
+"""One OpenAI-compatible client for every LLM call: JSON-schema output, JSON-mode fallback, repair.
+
+Chat Completions is the API every compatible server speaks (OpenAI, Ollama, vLLM, OpenRouter,
+llama.cpp). Structured outputs are asked for with `response_format=json_schema`; a server that
+rejects that gets JSON mode instead, and output that fails validation gets one repair turn.
+Transport errors (timeouts, 429, 5xx) are retried with backoff by the SDK itself.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, TypeVar
+
+import openai
+from openai import AsyncOpenAI
+from pydantic import BaseModel, ValidationError
+
+from bot.config import Settings
+from bot.errors import SummarizeError
+from bot.summarize.prompts import load_prompt
+
+log = logging.getLogger(__name__)
+
+M = TypeVar("M", bound=BaseModel)
+
+# Phrases servers use when they don't implement json_schema response formats.
+_NO_SCHEMA_HINTS = ("response_format", "json_schema", "not supported", "unsupported")
+
+
+class LLM:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.model = settings.llm_model
+        key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else "unused"
+        self.client = AsyncOpenAI(
+            base_url=settings.openai_base_url,
+            api_key=key,
+            timeout=settings.llm_timeout,
+            max_retries=settings.llm_max_retries,
+        )
+        self._structured = True  # flips to False once a server rejects json_schema
+
+    async def aclose(self) -> None:
+        await self.client.close()
+
+    async def complete_json(
+        self, messages: list[dict[str, str]], out: type[M], *, schema_name: str, schema: dict[str, Any]
+    ) -> M:
+        """Ask for JSON matching `schema`, validate it as `out`; raise SummarizeError on failure."""
+        content = await self._complete(messages, schema_name, schema)
+        try:
+            return _validate(out, content)
+        except ValueError as first_error:
+            log.warning("llm output invalid, asking for a repair error=%s", _short(first_error))
+            repair = load_prompt("repair").render(
+                error=_short(first_error), schema=json.dumps(schema, ensure_ascii=False)
+            )
+            messages = [*messages, {"role": "assistant", "content": content},
+                        {"role": "user", "content": repair}]
+            content = await self._complete(messages, schema_name, schema)
+            try:
+                return _validate(out, content)
+            except ValueError as second_error:
+                raise SummarizeError(
+                    "The AI summarizer gave an unusable answer.",
+                    code="llm_invalid",
+                    detail=_short(second_error),
+                ) from None
+
+    async def _complete(self, messages: list[dict[str, str]], name: str, schema: dict[str, Any]) -> str:
+        try:
+            if self._structured:
+                try:
+                    return await self._create(
+                        messages,
+                        {"type": "json_schema",
+                         "json_schema": {"name": name, "strict": True, "schema": schema}},
+                    )
+                except openai.BadRequestError as exc:
+                    if not any(h in str(exc).lower() for h in _NO_SCHEMA_HINTS):
+                        raise
+                    log.info("llm server has no json_schema support; using JSON mode")
+                    self._structured = False
+            return await self._create(messages, {"type": "json_object"})
+        except openai.APITimeoutError as exc:
+            raise SummarizeError("The AI summarizer timed out.", code="llm_timeout", detail=str(exc)) from None
+        except openai.APIError as exc:
+            raise SummarizeError(
+                "The AI summarizer is unavailable.", code="llm_error", detail=f"{type(exc).__name__}: {exc}"
+            ) from None
+
+    async def _create(self, messages: list[dict[str, str]], response_format: dict[str, Any]) -> str:
+        response = await self.client.chat.completions.create(
+            model=self.model,
+            messages=messages,  # type: ignore[arg-type]
+            response_format=response_format,  # type: ignore[arg-type]
+            temperature=0.2,
+        )
+        if not response.choices:
+            raise SummarizeError("The AI summarizer gave no answer.", code="llm_empty")
+        message = response.choices[0].message
+        if getattr(message, "refusal", None):
+            raise SummarizeError(
+                "The AI summarizer declined this article.", code="llm_refused", detail=str(message.refusal)
+            )
+        if response.choices[0].finish_reason == "length":
+            log.warning("llm output hit the length limit")
+        return message.content or ""
+
+
+def _validate(out: type[M], content: str) -> M:
+    text = content.strip()
+    if text.startswith("```"):  # some local models wrap JSON in a code fence despite JSON mode
+        text = text.strip("`").removeprefix("json").strip()
+    try:
+        return out.model_validate_json(text)
+    except ValidationError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _short(exc: BaseException, limit: int = 500) -> str:
+    return str(exc).replace("\n", " ")[:limit]

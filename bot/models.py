@@ -1,0 +1,91 @@
+"""Data that crosses module borders: small, typed, serialisable (the cache stores them as JSON)."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+WORDS_PER_MINUTE = 230
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A fetched HTTP response body, already size-capped and decompressed."""
+
+    url: str  # what was asked for
+    final_url: str  # after redirects
+    status: int
+    content_type: str  # mime type only, lower-case, e.g. "text/html"
+    charset: str | None
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def text(self) -> str:
+        """The body decoded with the detected charset (falls back to UTF-8 with replacement)."""
+        try:
+            return self.body.decode(self.charset or "utf-8", errors="replace")
+        except LookupError:
+            return self.body.decode("utf-8", errors="replace")
+
+
+class Article(BaseModel):
+    """A cleaned article: what every later step reads."""
+
+    url: str  # URL identity (normalized) the user asked for, or "text:<hash>" for pasted text
+    final_url: str = ""
+    canonical_url: str | None = None
+    title: str = ""
+    author: str | None = None
+    published: str | None = None  # ISO date (YYYY-MM-DD) when known
+    site: str | None = None
+    language: str | None = None
+    paragraphs: list[str] = Field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+    @property
+    def words(self) -> int:
+        return sum(len(p.split()) for p in self.paragraphs)
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, math.ceil(self.words / WORDS_PER_MINUTE))
+
+    @property
+    def text_hash(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:32]
+
+    @property
+    def link(self) -> str:
+        """The best URL to show users as "the original"."""
+        return self.canonical_url or self.final_url or self.url
+
+
+class Quote(BaseModel):
+    text: str
+    speaker: str
+
+
+class Summary(BaseModel):
+    headline: str
+    bullets: list[str]
+    quotes: list[Quote] = Field(default_factory=list)
+    questions: list[str] = Field(default_factory=list)  # suggested follow-ups (LLM engine only)
+    engine: Literal["llm", "extractive"]
+    language: str | None = None
+    model: str | None = None
+    prompt_version: str | None = None
+    note: str | None = None  # e.g. why the extractive engine was used
+
+
+class Answer(BaseModel):
+    text: str
+    quotes: list[Quote] = Field(default_factory=list)
+    engine: Literal["llm", "extractive"]
+    found: bool = True  # False when the article does not cover the question

@@ -1,0 +1,151 @@
+"""The one path from a link (or pasted text) to a summary: fetch → extract → summarize.
+
+Caching and coalescing live here: an article is fetched once per TTL however many people send it,
+and summarized once per (text, prompt version, model, language) — across processes sharing Redis.
+Nothing here knows about Telegram; the bot, the CLI and the digest all call this.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from dataclasses import dataclass
+
+from bot.config import Settings
+from bot.errors import NewsbotError
+from bot.extract import extract_article
+from bot.fetch import Fetcher
+from bot.llm import LLM
+from bot.models import Article, Summary
+from bot.store.cache import Cache, summary_key
+from bot.store.singleflight import SingleFlight
+from bot.summarize.engine import engine_identity, summarize
+from bot.urls import normalize_url, parse_user_url, url_key
+
+log = logging.getLogger(__name__)
+
+FALLBACK_SUMMARY_TTL = 300  # an extractive stand-in for a failed LLM is kept briefly, then retried
+TEXT_PREFIX = "text:"
+
+
+@dataclass(frozen=True)
+class SummaryResult:
+    article: Article
+    article_key: str  # short key of the article (callback buttons, conversations)
+    summary: Summary
+    cached: bool  # the summary came from the cache
+    updated: bool  # the article text changed since it was first summarized
+
+
+def text_article(text: str) -> tuple[str, Article]:
+    """An article made from text a user pasted."""
+    paragraphs = [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
+    if len(paragraphs) == 1:
+        paragraphs = [line.strip() for line in text.splitlines() if line.strip()]
+    digest = hashlib.sha256("\n\n".join(paragraphs).encode()).hexdigest()[:16]
+    first = paragraphs[0] if paragraphs else ""
+    title = first if len(first) <= 120 else ""
+    body = paragraphs[1:] if title and len(paragraphs) > 1 else paragraphs
+    return TEXT_PREFIX + digest, Article(url=TEXT_PREFIX + digest, title=title, paragraphs=body)
+
+
+class Pipeline:
+    def __init__(
+        self, settings: Settings, cache: Cache, flight: SingleFlight, fetcher: Fetcher, llm: LLM | None
+    ) -> None:
+        self.settings = settings
+        self.cache = cache
+        self.flight = flight
+        self.fetcher = fetcher
+        self.llm = llm
+
+    # -- articles ---------------------------------------------------------------------------
+
+    async def article(self, url: str, *, refresh: bool = False) -> tuple[str, Article]:
+        """The article at `url` (cached for a short TTL); raises NewsbotError with a user reason."""
+        identity = normalize_url(parse_user_url(url))
+        key = url_key(identity)
+
+        async def lookup() -> Article | None:
+            failure = await self.cache.get_failure(key)
+            if failure:
+                raise failure
+            return await self.cache.get_article(key)
+
+        async def compute() -> Article:
+            return await self._fetch_and_extract(identity, key)
+
+        if refresh:
+            return key, await compute()
+        return key, await self.flight.run(
+            f"article:{key}", lookup, compute, wait_timeout=self.settings.fetch_timeout + 10
+        )
+
+    async def _fetch_and_extract(self, identity: str, key: str) -> Article:
+        started = time.monotonic()
+        try:
+            fetched = await self.fetcher.fetch(identity)
+            article = await extract_article(fetched, url=identity)
+        except NewsbotError as exc:
+            log.info("article failed url=%s code=%s detail=%s", identity, exc.code, exc.detail)
+            await self.cache.put_failure(key, exc, self.settings.negative_cache_ttl)
+            raise
+        aliases = [key]
+        for other in (article.final_url, article.canonical_url):
+            if other:
+                try:
+                    aliases.append(url_key(normalize_url(other)))
+                except NewsbotError:
+                    pass
+        await self.cache.put_article(aliases, article, self.settings.article_cache_ttl)
+        await self.cache.remember_url(key, identity)
+        log.info("article fetched url=%s words=%d ms=%d", identity, article.words,
+                 (time.monotonic() - started) * 1000)
+        return article
+
+    # -- summaries --------------------------------------------------------------------------
+
+    async def summarize_url(self, url: str, *, language: str, refresh: bool = False) -> SummaryResult:
+        started = time.monotonic()
+        key, article = await self.article(url, refresh=refresh)
+        return await self.summarize_article(key, article, language=language, started=started)
+
+    async def summarize_text(self, text: str, *, language: str) -> SummaryResult:
+        key, article = text_article(text)
+        return await self.summarize_article(key, article, language=language)
+
+    async def summarize_article(
+        self, key: str, article: Article, *, language: str, started: float | None = None
+    ) -> SummaryResult:
+        started = time.monotonic() if started is None else started
+        version, model, lang = engine_identity(self.llm, language)
+        skey = summary_key(article.text_hash, version, model, lang)
+        computed = False
+
+        async def lookup() -> Summary | None:
+            return await self.cache.get_summary(skey)
+
+        async def compute() -> Summary:
+            nonlocal computed
+            computed = True
+            # Leave room inside the user-facing deadline for the fallback and the reply.
+            remaining = self.settings.summary_deadline - (time.monotonic() - started) - 5
+            summary = await summarize(
+                article,
+                language=language,
+                llm=self.llm,
+                token_budget=self.settings.llm_article_token_budget,
+                llm_deadline=max(remaining, 3.0),
+            )
+            fell_back = self.llm is not None and summary.engine != "llm"
+            ttl = FALLBACK_SUMMARY_TTL if fell_back else self.settings.summary_cache_ttl
+            await self.cache.put_summary(skey, summary, ttl)
+            return summary
+
+        summary = await self.flight.run(
+            f"summary:{skey}", lookup, compute, wait_timeout=self.settings.summary_deadline
+        )
+        story = url_key(normalize_url(article.canonical_url)) if article.canonical_url else key
+        updated = await self.cache.changed_since_first(story, article.text_hash)
+        return SummaryResult(article, key, summary, cached=not computed, updated=updated)

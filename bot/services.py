@@ -1,0 +1,80 @@
+"""The long-lived objects a running bot shares: settings, Redis, the fetcher, the engines.
+
+Built once at start-up and closed at shutdown; the Telegram layer, the CLI and the digest worker
+all get their collaborators from here, so there is one fetcher and one Redis pool per process.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import redis.asyncio as redis_async
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialWithJitterBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from bot.config import Settings
+from bot.fetch import Fetcher
+from bot.llm import LLM
+from bot.pipeline import Pipeline
+from bot.store.cache import Cache, Documents
+from bot.store.chats import ChatStore
+from bot.store.guard import RedisGuard
+from bot.store.limits import RateLimiter
+from bot.store.singleflight import SingleFlight
+
+log = logging.getLogger(__name__)
+
+
+def make_redis(url: str) -> redis_async.Redis:
+    # Short timeouts and few retries: a Redis outage must degrade the bot, not stall it.
+    return redis_async.Redis.from_url(
+        url,
+        max_connections=256,
+        health_check_interval=30,
+        socket_connect_timeout=2,
+        socket_timeout=5,
+        retry=Retry(ExponentialWithJitterBackoff(base=0.05, cap=0.5), retries=2),
+        retry_on_error=[RedisConnectionError, RedisTimeoutError],
+    )
+
+
+@dataclass
+class Services:
+    settings: Settings
+    redis: redis_async.Redis
+    guard: RedisGuard
+    fetcher: Fetcher
+    llm: LLM | None
+    pipeline: Pipeline
+    chats: ChatStore
+    documents: Documents
+    limits: RateLimiter
+
+    @classmethod
+    def create(cls, settings: Settings) -> Services:
+        redis = make_redis(settings.redis_url)
+        guard = RedisGuard()
+        fetcher = Fetcher(settings)
+        llm = LLM(settings) if settings.llm_enabled else None
+        log.info("summary engine=%s", f"llm model={settings.llm_model}" if llm else "extractive (no LLM configured)")
+        pipeline = Pipeline(settings, Cache(redis, guard), SingleFlight(redis, guard), fetcher, llm)
+        return cls(
+            settings=settings,
+            redis=redis,
+            guard=guard,
+            fetcher=fetcher,
+            llm=llm,
+            pipeline=pipeline,
+            chats=ChatStore(redis, guard, conversation_ttl=settings.conversation_ttl),
+            documents=Documents(redis, guard, ttl=settings.conversation_ttl),
+            limits=RateLimiter(redis, guard),
+        )
+
+    async def aclose(self) -> None:
+        await self.fetcher.aclose()
+        if self.llm:
+            await self.llm.aclose()
+        await self.redis.aclose()

@@ -1,0 +1,96 @@
+"""Per-user and per-chat state: summary language, which article a message is about, the active
+article of a chat and its question/answer history."""
+
+from __future__ import annotations
+
+import json
+
+import redis.asyncio as redis_async
+
+from bot.store.guard import RedisGuard
+from bot.store.keys import PREFIX
+
+MESSAGE_TTL = 7 * 24 * 3600
+MAX_TURNS = 20
+
+
+def language_key(user_id: int) -> str:
+    return f"{PREFIX}:user:{user_id}:lang"
+
+
+def message_key(chat_id: int, message_id: int) -> str:
+    return f"{PREFIX}:msg:{chat_id}:{message_id}"
+
+
+def active_key(chat_id: int) -> str:
+    return f"{PREFIX}:active:{chat_id}"
+
+
+def history_key(chat_id: int, article_key: str) -> str:
+    return f"{PREFIX}:conv:{chat_id}:{article_key}"
+
+
+def _text(raw: bytes | str | None) -> str | None:
+    return raw.decode() if isinstance(raw, bytes) else raw
+
+
+class ChatStore:
+    def __init__(self, redis: redis_async.Redis, guard: RedisGuard, *, conversation_ttl: int) -> None:
+        self.redis = redis
+        self.guard = guard
+        self.conversation_ttl = conversation_ttl
+
+    async def language(self, user_id: int) -> str | None:
+        return _text(await self.guard.call(lambda: self.redis.get(language_key(user_id)), None))
+
+    async def set_language(self, user_id: int, code: str) -> None:
+        await self.guard.call(lambda: self.redis.set(language_key(user_id), code), None)
+
+    async def clear_language(self, user_id: int) -> None:
+        await self.guard.call(lambda: self.redis.delete(language_key(user_id)), None)
+
+    async def link_message(self, chat_id: int, message_id: int, article_key: str) -> None:
+        """Remember which article a bot message is about (for replies and buttons)."""
+        await self.guard.call(
+            lambda: self.redis.set(message_key(chat_id, message_id), article_key, ex=MESSAGE_TTL), None
+        )
+
+    async def article_of_message(self, chat_id: int, message_id: int) -> str | None:
+        return _text(await self.guard.call(lambda: self.redis.get(message_key(chat_id, message_id)), None))
+
+    async def set_active(self, chat_id: int, article_key: str) -> None:
+        await self.guard.call(
+            lambda: self.redis.set(active_key(chat_id), article_key, ex=self.conversation_ttl), None
+        )
+
+    async def active(self, chat_id: int) -> str | None:
+        return _text(await self.guard.call(lambda: self.redis.get(active_key(chat_id)), None))
+
+    async def forget(self, chat_id: int) -> None:
+        """/new: drop the active article and its conversation."""
+
+        async def op() -> None:
+            current = await self.redis.get(active_key(chat_id))
+            keys = [active_key(chat_id)]
+            if current:
+                keys.append(history_key(chat_id, _text(current) or ""))
+            await self.redis.delete(*keys)
+
+        await self.guard.call(op, None)
+
+    async def history(self, chat_id: int, article_key: str) -> list[dict[str, str]]:
+        raw = await self.guard.call(lambda: self.redis.lrange(history_key(chat_id, article_key), 0, -1), [])
+        return [json.loads(item) for item in raw]
+
+    async def add_turn(self, chat_id: int, article_key: str, question: str, answer: str) -> None:
+        key = history_key(chat_id, article_key)
+        turn = json.dumps({"q": question, "a": answer}, ensure_ascii=False)
+
+        async def op() -> None:
+            async with self.redis.pipeline(transaction=True) as pipe:
+                pipe.rpush(key, turn)
+                pipe.ltrim(key, -MAX_TURNS, -1)
+                pipe.expire(key, self.conversation_ttl)
+                await pipe.execute()
+
+        await self.guard.call(op, None)

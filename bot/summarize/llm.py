@@ -1,0 +1,102 @@
+"""Abstractive summaries from an OpenAI-compatible LLM (the prompts live in prompts/)."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from pydantic import BaseModel, Field, field_validator
+
+from bot.llm import LLM
+from bot.models import Article, Quote, Summary
+from bot.summarize.budget import fit_article
+from bot.summarize.prompts import load_prompt, version_of
+
+PROMPTS = ("summary.system", "summary.user", "repair")
+
+_STR = {"type": "string"}
+SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["headline", "bullets", "key_quotes", "questions", "language"],
+    "properties": {
+        "headline": _STR,
+        "bullets": {"type": "array", "items": _STR},
+        "key_quotes": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["quote", "speaker"],
+                "properties": {"quote": _STR, "speaker": _STR},
+            },
+        },
+        "questions": {"type": "array", "items": _STR},
+        "language": _STR,
+    },
+}
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+class _QuoteOut(BaseModel):
+    quote: str
+    speaker: str
+
+
+class SummaryOut(BaseModel):
+    """What the model must return; lengths are capped here, not trusted from the model."""
+
+    headline: str = Field(min_length=1)
+    bullets: list[str] = Field(min_length=1)
+    key_quotes: list[_QuoteOut] = Field(default_factory=list)
+    questions: list[str] = Field(default_factory=list)
+    language: str = ""
+
+    @field_validator("headline")
+    @classmethod
+    def _headline(cls, v: str) -> str:
+        return _clip(v, 200)
+
+    @field_validator("bullets")
+    @classmethod
+    def _bullets(cls, v: list[str]) -> list[str]:
+        return [_clip(b, 400) for b in v if b.strip()][:5]
+
+    @field_validator("questions")
+    @classmethod
+    def _questions(cls, v: list[str]) -> list[str]:
+        return [_clip(q, 60) for q in v if q.strip()][:3]
+
+
+def prompt_version() -> str:
+    return version_of(*PROMPTS)
+
+
+async def summarize_llm(llm: LLM, article: Article, language: str, token_budget: int) -> Summary:
+    tag = secrets.token_hex(6)  # unguessable, so the article can't close its own data block
+    user = load_prompt("summary.user").render(
+        language=language,
+        title=_clip(article.title, 300),
+        site=article.site or "",
+        tag=tag,
+        article=fit_article(article.paragraphs, token_budget),
+    )
+    messages = [
+        {"role": "system", "content": load_prompt("summary.system").text},
+        {"role": "user", "content": user},
+    ]
+    out = await llm.complete_json(messages, SummaryOut, schema_name="news_summary", schema=SCHEMA)
+    return Summary(
+        headline=out.headline,
+        bullets=out.bullets,
+        quotes=[Quote(text=q.quote.strip(), speaker=q.speaker.strip()) for q in out.key_quotes],
+        questions=out.questions,
+        engine="llm",
+        language=out.language or language,
+        model=llm.model,
+        prompt_version=prompt_version(),
+    )

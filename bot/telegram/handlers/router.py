@@ -1,0 +1,36 @@
+"""Plain messages: decide whether a message is links to summarize, a pasted article or a question."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot import render
+from bot.telegram import messages, sender, texts
+from bot.telegram.handlers import links, questions
+
+
+async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    bot = context.bot
+    private = messages.is_private(message)
+    urls = messages.links_in(message)
+    text = messages.without_mention(messages.text_of(message), bot)
+
+    if urls:
+        if private or messages.mentions_bot(message, bot) or messages.replies_to_bot(message, bot):
+            await links.summarize_links(update, context, urls)
+        return
+    if not text:
+        return
+    if messages.is_pasted_article(text) and (private or messages.mentions_bot(message, bot)):
+        await links.summarize_pasted(update, context, text)
+        return
+    if messages.replies_to_bot(message, bot) and await questions.ask_replied(update, context, text):
+        return
+    if private:
+        await questions.ask_active(update, context, text)
+    elif messages.mentions_bot(message, bot) and message.reply_to_message is None:
+        await sender.reply_html(message, render.esc(texts.NO_LINK_HINT))

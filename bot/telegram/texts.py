@@ -1,0 +1,76 @@
+"""Every fixed sentence the bot says, in one place (HTML where it has tags)."""
+
+WELCOME = (
+    "👋 <b>Hi{name}! I'm newsbot.</b>\n\n"
+    "Send me a link to a news story and I'll reply within seconds with a short summary "
+    "and the key quotes — each quote checked word for word against the article.\n\n"
+    "<b>What you can do</b>\n"
+    "• Send or forward a news link (up to 3 per message)\n"
+    "• Paste an article's text and I'll summarize that\n"
+    "• Reply to a summary with a question and I'll answer from the article\n"
+    "• /subscribe to feeds and get one digest a day at your local time\n\n"
+    "Type /help for all commands."
+)
+
+HELP = (
+    "<b>How to use newsbot</b>\n\n"
+    "<b>Summaries</b>\n"
+    "• Send a news link — I reply with a summary and verified quotes.\n"
+    "• /summarize &lt;link&gt; — the same, also in groups.\n"
+    "• Paste a long article text to summarize it.\n"
+    "• /language &lt;code&gt; — summary language, e.g. /language de.\n\n"
+    "<b>Questions</b>\n"
+    "• After a summary, just ask: “who is Peskov?”\n"
+    "• Reply to any summary to ask about that article.\n"
+    "• /new — forget the current article.\n\n"
+    "<b>Daily digest</b>\n"
+    "• /subscribe &lt;feed, site or preset&gt; — /sources lists presets.\n"
+    "• /subscriptions, /unsubscribe, /export — manage them; send an .opml file to import.\n"
+    "• /timezone Europe/Berlin, /digest_time 08:00 — when the digest comes.\n"
+    "• /digest — get it now; /digest off or /digest on — pause or resume.\n\n"
+    "In groups, mention me or reply to my messages."
+)
+
+COMMANDS: list[tuple[str, str]] = [
+    ("start", "What this bot does"),
+    ("help", "How to use it"),
+    ("summarize", "Summarize a link: /summarize <url>"),
+    ("new", "Forget the current article"),
+    ("language", "Summary language: /language <code>"),
+    ("subscribe", "Follow a feed or site"),
+    ("subscriptions", "Your feeds"),
+    ("unsubscribe", "Stop following a feed"),
+    ("sources", "Built-in news sources"),
+    ("digest", "Digest now, or /digest off|on"),
+    ("digest_time", "When your digest comes: /digest_time 08:00"),
+    ("timezone", "Your time zone: /timezone Europe/Berlin"),
+    ("export", "Export your feeds as OPML"),
+]
+
+UNKNOWN_COMMAND = "I don't know the command {command}. Type /help to see what I can do."
+NOT_ALLOWED = "Sorry, this bot is private. Ask its owner to add you."
+INTERNAL_ERROR = "Sorry, something went wrong on my side. Please try again in a moment."
+TOO_SLOW = "Sorry, that took too long. The site or the summarizer is slow right now — please try again."
+TOO_MANY_LINKS = "I'll summarize the first {n} links; send the others in another message."
+RATE_LIMITED_LINKS = "You're sending links faster than I can read them. Please wait a minute and try again."
+SUMMARIZE_USAGE = (
+    "Send /summarize with a link, e.g. <code>/summarize https://example.com/news/story</code>, "
+    "or reply /summarize to a message that has a link."
+)
+REFRESH_EXPIRED = "This summary is too old to refresh. Send the link again."
+NO_LINK_HINT = (
+    "Send me a link to a news story and I'll summarize it. "
+    "After a summary you can ask me questions about the article."
+)
+LANGUAGE_USAGE = (
+    "Summaries are in <b>{current}</b>. Change it with /language and a language code, "
+    "e.g. <code>/language de</code>, or <code>/language auto</code> to follow your Telegram language."
+)
+LANGUAGE_SET = "Done — summaries will be in <b>{code}</b>."
+LANGUAGE_AUTO = "Done — summaries will follow your Telegram language."
+LANGUAGE_BAD = "“{code}” isn't a language code I know. Use a two-letter code like en, de, fr or es."
+NO_ACTIVE_ARTICLE = "Send me a link first, then ask about it."
+ARTICLE_GONE = "I don't have that article any more. Send the link again and ask away."
+QUESTION_TOO_LONG = "That question is too long — please keep it under {n} characters."
+RATE_LIMITED_QUESTIONS = "You're asking faster than I can read. Please wait a minute and ask again."
+FORGOT = "Okay, I've forgotten our conversation. Send me a new link whenever you like."

@@ -1,0 +1,71 @@
+"""Settings errors: one clear line naming the variable, exit code 2, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.config import SettingsError, load_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "OPENAI_", "REDIS_", "LOG_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], env={**clean, **(env or {})}, cwd=cwd or ROOT,
+        capture_output=True, text=True, timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "name"),
+    [
+        ({"LOG_LEVEL": "loud"}, "LOG_LEVEL"),
+        ({"WEBHOOK_PORT": "eighty"}, "WEBHOOK_PORT"),
+        ({"ADMIN_IDS": "12,abc"}, "ADMIN_IDS"),
+        ({"TELEGRAM_API_URL": "ftp://x"}, "TELEGRAM_API_URL"),
+        ({"FETCH_ALLOW_PRIVATE_NETWORKS": "maybe"}, "FETCH_ALLOW_PRIVATE_NETWORKS"),
+    ],
+)
+def test_invalid_setting_is_one_line_and_exit_2(env: dict[str, str], name: str, tmp_path: Path) -> None:
+    result = run_cli("run", env={**env, "TELEGRAM_BOT_TOKEN": "1:x"}, cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert name in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_token_explains_botfather(tmp_path: Path) -> None:
+    result = run_cli("run", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "TELEGRAM_BOT_TOKEN" in result.stderr and "@BotFather" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_help_lists_subcommands() -> None:
+    result = run_cli("--help")
+    assert result.returncode == 0
+    for command in ("run", "worker", "extract", "summarize", "healthcheck"):
+        assert command in result.stdout
+
+
+def test_dotenv_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / ".env").write_text("ADMIN_IDS=5, 6\nREDIS_URL=\nLLM_MODEL=llama3\n")
+    monkeypatch.chdir(tmp_path)
+    for var in ("ADMIN_IDS", "REDIS_URL", "LLM_MODEL"):
+        monkeypatch.delenv(var, raising=False)
+    settings = load_settings()
+    assert settings.admin_ids == [5, 6]
+    assert settings.redis_url == "redis://localhost:6379/0"  # empty values fall back to defaults
+    assert settings.llm_model == "llama3"
+
+
+def test_load_settings_names_variable() -> None:
+    with pytest.raises(SettingsError, match="FETCH_MAX_BYTES"):
+        load_settings(fetch_max_bytes=-1)
