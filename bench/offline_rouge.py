@@ -60,6 +60,9 @@ def main() -> None:
     lead3 = [split_sentences(r["article"])[:3] for r in rows]
     ours: list[list[str]] = []
     times: list[float] = []
+    t0 = time.perf_counter()
+    summarize_extractive(Article(url="bench", paragraphs=[rows[0]["article"]]))  # warm-up
+    cold_ms = 1000 * (time.perf_counter() - t0)
     for r in rows:
         article = Article(url="bench", paragraphs=[r["article"]])
         t0 = time.perf_counter()
@@ -76,9 +79,13 @@ def main() -> None:
               f"halves: {fmt(mean_scores(scorer, refs[:half], hyps[:half]))} | "
               f"{fmt(mean_scores(scorer, refs[half:], hyps[half:]))}   ~{words:.0f} words")
     words_per_article = statistics.mean(len(r["article"].split()) for r in rows)
+    per_kword = statistics.mean(
+        t / max(1, len(r["article"].split())) * 1000 for t, r in zip(times, rows, strict=True)
+    )
     print(f"summarize_extractive: {statistics.mean(times):.2f} ms per article "
-          f"(median {statistics.median(times):.2f}, max {max(times):.2f}; "
-          f"articles average {words_per_article:.0f} words)")
+          f"(median {statistics.median(times):.2f}, max {max(times):.2f}, "
+          f"~{per_kword:.1f} ms per 1000 words; articles average {words_per_article:.0f} words; "
+          f"first call {cold_ms:.1f} ms, cold)")
 
 
 if __name__ == "__main__":

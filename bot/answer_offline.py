@@ -29,7 +29,7 @@ _QUESTION_NOISE = frozenset(
         """tell know article story piece explain describe mean means meant happen happened
         happening please think held hold take took taken place go going went come came do
         done make made give gave kind sort thing things anything something about detail
-        details more info information"""
+        details more info information else other further"""
     )
 )
 
@@ -117,11 +117,11 @@ def _query(question: str, context: str | None) -> tuple[dict[str, float], list[s
     """Term weights for BM25, and the question's own terms (for the coverage threshold)."""
     own = [t for t in dict.fromkeys(content_terms(question)) if t not in _QUESTION_NOISE]
     weights = dict.fromkeys(own, 1.0)
-    if context:
-        for t in content_terms(context):
-            if t not in _QUESTION_NOISE and t not in weights:
-                weights[t] = CONTEXT_WEIGHT
-    return weights, own
+    ctx = [t for t in dict.fromkeys(content_terms(context or "")) if t not in _QUESTION_NOISE]
+    for t in ctx:
+        weights.setdefault(t, CONTEXT_WEIGHT)
+    # "What else did he say?" has no topic of its own: it continues the previous question.
+    return weights, own or ctx
 
 
 def _quotes_within(article: Article, chosen: list[str]) -> list[Quote]:
@@ -132,16 +132,25 @@ def _quotes_within(article: Article, chosen: list[str]) -> list[Quote]:
     return verify_quotes(quotes, text)[0]
 
 
+def _names_missing(question: str, article: Article) -> bool:
+    """A name the question asks about ("the capital of Peru?") that the article never mentions
+    means the article can't answer, however well other words match."""
+    words = re.findall(r"[A-Za-z][\w'-]*", question)[1:]  # the first word is capitalised anyway
+    names = {w for w in words if w[0].isupper() and len(w) > 2 and not w.isupper()}
+    text = article.text.lower()
+    return any(name.lower() not in text for name in names)
+
+
 def answer_extractive(article: Article, question: str, *, context: str | None = None) -> Answer:
     """Answer ``question`` with 1-3 verbatim article sentences, or found=False.
 
     ``context`` is the previous question of the conversation; its terms count at
-    CONTEXT_WEIGHT, so a follow-up like "and why?" still finds the right passage.
+    CONTEXT_WEIGHT, and stand in for the question's own when it has none ("what else?").
     """
     not_found = Answer(text=NOT_COVERED, engine="extractive", found=False)
     sentences = _sentences(article)
     weights, own = _query(question, context)
-    if not sentences or not own:
+    if not sentences or not own or _names_missing(question, article):
         return not_found
     bm25 = BM25([s.terms for s in sentences])
     first_seen: set[int] = set()

@@ -23,7 +23,7 @@ OUTAGE_ERRORS = (RedisConnectionError, RedisTimeoutError, ConnectionError, OSErr
 
 
 class RedisGuard:
-    def __init__(self, *, pause: float = 3.0) -> None:
+    def __init__(self, *, pause: float = 1.0) -> None:
         self.pause = pause
         self.down = False
         self._retry_at = 0.0

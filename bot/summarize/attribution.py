@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 # ---------------------------------------------------------------------------------------------
@@ -301,7 +302,7 @@ class People:
         text: str,
         toks: list[Tok],
         sentence_starts: list[int],
-        quoted: list[tuple[int, int]] = (),  # type: ignore[assignment]
+        quoted: Sequence[tuple[int, int]] = (),
     ) -> None:
         self.text = text
         self.toks = toks

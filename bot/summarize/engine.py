@@ -19,7 +19,7 @@ from bot.summarize.quotes import verify_quotes
 
 log = logging.getLogger(__name__)
 
-EXTRACTIVE_VERSION = "x1"  # bump when the extractive algorithm changes, to refresh cached summaries
+EXTRACTIVE_VERSION = "x2"  # bump when the extractive algorithm changes, to refresh cached summaries
 FALLBACK_NOTE = "The AI summarizer is unavailable right now, so this is an extractive summary."
 
 

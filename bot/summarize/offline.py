@@ -40,18 +40,23 @@ _PREFIX = re.compile(
     re.VERBOSE,
 )
 # Daily-Mail style metadata run: "PUBLISHED: 10:05 EST, 1 May 2014 | . UPDATED: ... 2014 . "
-_META = re.compile(
-    r"(?:PUBLISHED|UPDATED|Last updated(?: at)?)\s*:?\s*[^|]*?\d{4}\s*(?:\|\s*\.?\s*)?", re.I
-)
+_META = re.compile(r"(?:PUBLISHED|UPDATED|Last updated(?: at)?)\s*:\s*[^|]*?\d{4}\s*(?:\|\s*\.?\s*)?")
+# Phrases that mark page furniture wherever they occur ...
 _BOILERPLATE = re.compile(
     r"""(?ix)
-    ^(?:photo|picture|image|video|source|credit|caption|file photo)s?\s*:
-    | \b(?:click\ here|read\ more|read\ the\ rest|scroll\ down|sign\ up|subscribe|newsletter
-       |follow\ (?:us|@)|join\ .{0,40}\ (?:channel|group)|get\ (?:live\ )?updates
-       |all\ rights\ reserved|copyright|remote\ video\ url|share\ this|listen\ to\ this
-       |download\ (?:the|our)\ app|advertisement|related\ articles?|more\ on\ this\ story
-       |getty\ images|reporting\ by|editing\ by|contributed\ to\ this\ report)\b
+    ^(?:photo|picture|image|video|source|credit|caption|file\ photo)s?\s*:
+    | \b(?:click\ here|read\ more\s*:|read\ the\ rest|scroll\ down\ for|remote\ video\ url
+       |all\ rights\ reserved|get\ (?:live\ )?updates|join\ .{0,40}\ (?:channel|group)
+       |follow\ us\ on|download\ (?:the|our)\ app|sign\ up\ (?:for|to)\ (?:our|the)
+       |subscribe\ (?:to\ our|now|today)|our\ newsletter|share\ this\ (?:article|story)
+       |reporting\ by|editing\ by|contributed\ to\ this\ report)\b
+    | ©
     """
+)
+# ... and words that do so only in a short line ("Advertisement", "Related articles").
+_SHORT_BOILERPLATE = re.compile(
+    r"(?i)\b(?:advertisement|related|newsletter|subscribe|copyright|getty\ images|sponsored|"
+    r"recommended|most\ read|listen\ to\ this|more\ on\ this\ story)\b"
 )
 # A photo/video credit marks its paragraph as a caption.
 _CREDIT = re.compile(
@@ -101,7 +106,9 @@ def is_caption(paragraph: str) -> bool:
 
 def is_boilerplate(sentence: str) -> bool:
     """True for text that is not article prose: credits, calls to action, footers."""
-    return bool(_BOILERPLATE.search(sentence))
+    if _BOILERPLATE.search(sentence):
+        return True
+    return len(sentence.split()) <= 8 and bool(_SHORT_BOILERPLATE.search(sentence))
 
 
 @dataclass

@@ -146,7 +146,7 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
                 via_pronoun = speaker is not None
             else:
                 speaker = speaker_name(subject, people)
-        if speaker is None and prev_speaker is not None and not text[continues_until:qs].strip():
+        if subject is None and prev_speaker is not None and not text[continues_until:qs].strip():
             # News convention: a quote right after another (same or next paragraph) with no
             # attribution of its own continues the previous speaker.
             speaker = prev_speaker
@@ -232,6 +232,9 @@ def extract_quotes(text: str, *, limit: int | None = None) -> list[Quote]:
 
 _QUOTE_CHARS = "\"'“”„‟«»‹›「」『』‘’‚‛`´"
 _DELETE_QUOTES = str.maketrans("", "", _QUOTE_CHARS)
+# An apostrophe sits between two letters ("don't", "Putin's"); anywhere else the same
+# characters are quote marks.
+_APOSTROPHE = re.compile(r"(?<=\w)['’‘`´‛](?=\w)")
 _DASHES = re.compile(r"\s*[‐‑‒–—―−-]+\s*")
 # "...", ". . .", "…", optionally bracketed: "[...]", "(…)".
 _ELLIPSIS = re.compile(r"\s*[\[(]?\s*(?:\.\s*){2}\.[\])]?\s*|\s*[\[(]?…[\])]?\s*")
@@ -240,7 +243,7 @@ _TITLES = re.compile(
     r"^(?:(?:mr|mrs|ms|miss|mx|dr|prof|professor|president|sir|dame|lord|lady|sen|senator|rep|"
     r"gov|governor|gen|general|rev|reverend|hon|st|mayor|judge|justice|prime minister|"
     r"minister|secretary|chancellor|king|queen|prince|princess|pope|spokesman|"
-    r"spokeswoman)\.?\s+)+",
+    r"spokeswoman)(?:\.?\s+|\.?$))+",
 )
 _NON_SPEAKERS = frozenset(
     "he she they it i we you him her them someone somebody unknown anonymous unnamed".split()
@@ -250,11 +253,12 @@ _NON_SPEAKERS = frozenset(
 def normalize_for_match(text: str) -> str:
     """Typography-insensitive form: case, whitespace, quote marks, apostrophes and dashes.
 
-    Quote marks and apostrophes are removed rather than unified, so straight vs curly and
-    quote-within-quote styles compare equal while the words themselves must match exactly.
+    Apostrophes inside words are unified to "'"; quote marks are removed rather than unified,
+    so straight vs curly and quote-within-quote styles compare equal while the words
+    themselves must match exactly.
     """
     s = unicodedata.normalize("NFKC", text)
-    s = s.translate(_DELETE_QUOTES)
+    s = _APOSTROPHE.sub("\x00", s).translate(_DELETE_QUOTES).replace("\x00", "'")
     s = _DASHES.sub("-", s)
     return re.sub(r"\s+", " ", s).strip().casefold()
 

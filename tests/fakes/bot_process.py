@@ -182,6 +182,9 @@ class BotProcess:
         started = self.started_at
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
+            polled = getattr(fake_telegram, "last_poll_started", None)
+            if token == fake_telegram.token and polled is not None and polled >= started:
+                return self
             for call in fake_telegram.calls:
                 if (
                     call.method in ("getUpdates", "setWebhook")

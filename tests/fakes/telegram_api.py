@@ -228,6 +228,7 @@ class FakeTelegram(ThreadedAiohttpServer):
             self._next_update_id = 1
             self._allowed_updates: list[str] = []
             self._poll_generation = 0
+            self.last_poll_started: float | None = None
             self._chats: dict[int, dict[str, Any]] = {}
             self._users: dict[int, dict[str, Any]] = {}
             self._messages: dict[int, dict[int, StoredMessage]] = {}
@@ -1165,6 +1166,7 @@ class FakeTelegram(ThreadedAiohttpServer):
                 )
             self._poll_generation += 1
             generation = self._poll_generation
+            self.last_poll_started = _now()  # a bot is ready once its first long poll is waiting
             if "allowed_updates" in params and isinstance(params["allowed_updates"], list):
                 self._allowed_updates = list(params["allowed_updates"])
         self._wake_on_loop()  # terminates an older long poll (409 below)

@@ -42,13 +42,15 @@ async def language_for(services: Services, update: Update) -> str:
 
 async def publish(services: Services, placeholder: Message, result: SummaryResult) -> None:
     """Turn the placeholder into the summary and remember what the message is about."""
+    chat_id = placeholder.chat_id
+    # State first: a question sent the moment the summary appears must find its article.
+    await services.documents.put(result.article_key, result.article)
+    await services.chats.link_message(chat_id, placeholder.message_id, result.article_key)
+    await services.chats.set_active(chat_id, result.article_key)
     parts = render.render_summary(result.article, result.summary, updated=result.updated)
     sent = await sender.deliver_parts(placeholder, parts, summary_keyboard(result))
-    await services.documents.put(result.article_key, result.article)
-    chat_id = placeholder.chat_id
-    for message in sent:
+    for message in sent[1:]:
         await services.chats.link_message(chat_id, message.message_id, result.article_key)
-    await services.chats.set_active(chat_id, result.article_key)
 
 
 async def _answer_one(services: Services, update: Update, message: Message, url: str | None,

@@ -60,11 +60,11 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, key: str, q
         llm=services.llm, token_budget=settings.llm_article_token_budget,
         deadline=settings.summary_deadline - 5,
     )
+    await services.chats.add_turn(chat_id, key, question, result.text)
+    await services.chats.set_active(chat_id, key)
     sent = await sender.reply_html(reply_to, render.render_answer(result))
     log.info("answer sent chat_id=%s engine=%s found=%s", chat_id, result.engine, result.found)
-    await services.chats.add_turn(chat_id, key, question, result.text)
     await services.chats.link_message(chat_id, sent.message_id, key)
-    await services.chats.set_active(chat_id, key)
 
 
 async def ask_active(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
