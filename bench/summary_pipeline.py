@@ -19,12 +19,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.e2e.llm_scripts import responder  # noqa: E402
-from tests.fakes.article_server import PAGES_DIR, ArticleServer  # noqa: E402
-from tests.fakes.bot_process import BotProcess  # noqa: E402
-from tests.fakes.openai_api import FakeOpenAI  # noqa: E402
-from tests.fakes.redis_server import RedisServer  # noqa: E402
-from tests.fakes.telegram_api import FakeTelegram  # noqa: E402
+from tests.e2e.llm_scripts import responder
+from tests.fakes.article_server import PAGES_DIR, ArticleServer
+from tests.fakes.bot_process import BotProcess
+from tests.fakes.openai_api import FakeOpenAI
+from tests.fakes.redis_server import RedisServer
+from tests.fakes.telegram_api import FakeTelegram
 
 
 def pct(values: list[float], q: float) -> float:
@@ -41,6 +41,13 @@ def final_at(fake: FakeTelegram, chat: int, after: float, timeout: float = 60.0)
                 return call.time
         time.sleep(0.002)
     raise TimeoutError(f"no answer for chat {chat}")
+
+
+def placeholder_at(fake: FakeTelegram, chat: int, after: float) -> float:
+    for call in fake.calls_of("sendMessage"):
+        if call.params.get("chat_id") == chat and call.time >= after and call.ok:
+            return call.time
+    raise LookupError(chat)
 
 
 def env_for(fake: FakeTelegram, llm: FakeOpenAI, redis: RedisServer, pages: ArticleServer, tmp: str) -> dict:
@@ -84,8 +91,12 @@ def main() -> None:
                 start = time.monotonic()
                 fake.push_message(chat, url)
                 hit_ms.append((final_at(fake, chat, start) - start) * 1000)
+                # Each reply is 3 Bot API calls; stay under the 30 calls/s that the bot's
+                # Telegram rate limiter enforces, so this measures the bot, not the throttle.
+                time.sleep(max(0.0, 0.12 - (time.monotonic() - start)))
 
             cold_ms: list[float] = []
+            placeholder_ms: list[float] = []
             for i in range(args.cold):
                 path = f"/cold{i}.html"
                 pages.add(path, seed.replace("<p>Ukraine has said", f"<p>Update number {i}.</p><p>Ukraine has said"),
@@ -94,6 +105,7 @@ def main() -> None:
                 start = time.monotonic()
                 fake.push_message(chat, pages.url(path))
                 cold_ms.append((final_at(fake, chat, start) - start) * 1000 - args.llm_latency * 1000)
+                placeholder_ms.append((placeholder_at(fake, chat, start) - start) * 1000)
 
             print("(a) bot overhead, one bot process, fake Bot API and fake LLM on loopback")
             print(f"    cache-hit reply     n={len(hit_ms):4d}  p50={statistics.median(hit_ms):6.1f} ms  "
@@ -101,6 +113,9 @@ def main() -> None:
             print(f"    cold summary        n={len(cold_ms):4d}  p50={statistics.median(cold_ms):6.1f} ms  "
                   f"p99={pct(cold_ms, 0.99):6.1f} ms  (LLM latency {args.llm_latency*1000:.0f} ms subtracted;"
                   " includes local fetch + extraction)")
+
+            print(f"    placeholder shown   n={len(placeholder_ms):4d}  "
+                  f"p50={statistics.median(placeholder_ms):6.1f} ms  p99={pct(placeholder_ms, 0.99):6.1f} ms  (target: within 300 ms)")
 
             # (b) 100 concurrent senders over 10 unique stories, split across two processes
             bots[1].start()

@@ -51,3 +51,18 @@ def test_private_network_warning_and_allowlist(bot_process, fake_telegram: FakeT
     [welcome] = fake_telegram.wait_for_messages(7, 1)
     assert "newsbot" in welcome.plain_text
     assert "FETCH_ALLOW_PRIVATE_NETWORKS is on" in bot.logs()
+
+
+def test_webhook_mode_for_replicas(bot_process, fake_telegram: FakeTelegram) -> None:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    bot_process(WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram", WEBHOOK_LISTEN="127.0.0.1",
+                WEBHOOK_PORT=str(port), WEBHOOK_SECRET="s3cret-value")
+    assert fake_telegram.webhook and fake_telegram.webhook["url"].endswith("/telegram")
+    fake_telegram.push_command(CHAT, "/start")
+    [welcome] = fake_telegram.wait_for_messages(CHAT, 1, timeout=15)
+    assert "newsbot" in welcome.plain_text
+    assert fake_telegram.webhook_deliveries

@@ -262,8 +262,8 @@ def test_refresh_detects_updated_story(
     bot_process()
     fake_telegram.push_message(CHAT, article_server.url("/live.html"))
     [reply] = final(fake_telegram, CHAT)
-    article_server.add("/live.html", page.replace("<p>Ukraine has said", "<p>UPDATE: talks began.</p><p>Ukraine has said"),
-                       content_type="text/html")
+    updated = page.replace("<p>Ukraine has said", "<p>UPDATE: talks began.</p><p>Ukraine has said")
+    article_server.add("/live.html", updated, content_type="text/html")
     data = next(b["callback_data"] for row in reply.reply_markup["inline_keyboard"] for b in row
                 if b.get("callback_data", "").startswith("refresh:"))
     fake_telegram.push_callback(CHAT, reply.message_id, data)
@@ -305,3 +305,32 @@ def test_cli_summarize_json(fake_openai: FakeOpenAI, article_server: ArticleServ
     assert json.loads(offline.stdout)["engine"] == "extractive"
     bad = run("ftp://nope")
     assert bad.returncode == 1 and "web link" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_caption_forward_and_negative_cache(
+    bot_process, fake_telegram: FakeTelegram, fake_openai: FakeOpenAI, article_server: ArticleServer
+) -> None:
+    fake_openai.set_responder(responder())
+    article_server.add("/dead.html", "gone", status=410, content_type="text/html")
+    bot_process()
+    seed = article_server.url("/seed.html")
+    # a photo caption with a link
+    fake_telegram.push_message(21, caption=f"via {seed}")
+    assert PUTIN_QUOTE in final(fake_telegram, 21)[0].plain_text
+    # a forwarded channel post whose link hides behind words (text_link)
+    text = "Read this story"
+    fake_telegram.push_message(
+        22, text, entities=[FakeTelegram.entity(text, "story", url=seed)],
+        forward_origin={"type": "channel", "chat": {"id": -100123, "type": "channel", "title": "News"},
+                        "message_id": 9, "date": 1767225600},
+    )
+    assert PUTIN_QUOTE in final(fake_telegram, 22)[0].plain_text
+    # a dead link is fetched once, then answered from the negative cache
+    dead = article_server.url("/dead.html")
+    fake_telegram.push_message(23, dead)
+    first = final(fake_telegram, 23)[0].plain_text
+    fake_telegram.push_message(24, dead)
+    second = final(fake_telegram, 24)[0].plain_text
+    assert first == second and first.startswith("⚠️")
+    assert article_server.hits("/dead.html") == 1
+    assert not fake_telegram.errors
