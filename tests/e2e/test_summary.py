@@ -218,7 +218,7 @@ def test_pasted_article_and_language(
     fake_telegram.push_command(CHAT, "/language", "de")
     [ack] = final(fake_telegram, CHAT)
     assert "de" in ack.plain_text
-    seed_text = (REPO_ROOT.parent / "shared" / "data" / "seed-article.txt").read_text()
+    seed_text = (PAGES_DIR.parent / "seed-article.txt").read_text()
     fake_telegram.push_message(CHAT, seed_text[:2500])
     [_, reply] = final(fake_telegram, CHAT, 2)
     assert PUTIN_QUOTE in reply.plain_text
@@ -296,7 +296,7 @@ def test_cli_summarize_json(fake_openai: FakeOpenAI, article_server: ArticleServ
     assert sorted(d["cached"] for d in data) == [False, True]
     assert fake_openai.count == 1
 
-    seed_text = (REPO_ROOT.parent / "shared" / "data" / "seed-article.txt").read_text()
+    seed_text = (PAGES_DIR.parent / "seed-article.txt").read_text()
     offline = subprocess.run(
         [sys.executable, "-m", "bot", "summarize", "-", "--json"],
         env={**env, "OPENAI_BASE_URL": "", "OPENAI_API_KEY": ""}, cwd=REPO_ROOT, input=seed_text,
