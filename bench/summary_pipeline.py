@@ -115,7 +115,8 @@ def main() -> None:
                   " includes local fetch + extraction)")
 
             print(f"    placeholder shown   n={len(placeholder_ms):4d}  "
-                  f"p50={statistics.median(placeholder_ms):6.1f} ms  p99={pct(placeholder_ms, 0.99):6.1f} ms  (target: within 300 ms)")
+                  f"p50={statistics.median(placeholder_ms):6.1f} ms  "
+                  f"p99={pct(placeholder_ms, 0.99):6.1f} ms  (target: within 300 ms)")
 
             # (b) 100 concurrent senders over 10 unique stories, split across two processes
             bots[1].start()

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+from datetime import time
 from functools import cached_property
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -26,7 +27,10 @@ def _int_list(value: object) -> object:
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         # NEWSBOT_ENV_FILE lets tests (and odd deployments) point away from ./.env
-        env_file=os.environ.get("NEWSBOT_ENV_FILE", ".env"), env_file_encoding="utf-8", extra="ignore", case_sensitive=False,
+        env_file=os.environ.get("NEWSBOT_ENV_FILE", ".env"),
+        env_file_encoding="utf-8",
+        extra="ignore",
+        case_sensitive=False,
         env_ignore_empty=True,
     )
 
@@ -74,6 +78,23 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(500, ge=10)
     conversation_ttl: int = Field(24 * 3600, ge=60)
 
+    # --- Digest ------------------------------------------------------------------------------
+    # Daily digest of subscribed feeds (bot/digest/). Scheduling runs on saq jobs in Redis.
+    digest_poll_interval: int = Field(900, ge=60)  # each distinct feed is fetched once per this (s)
+    digest_max_subscriptions: int = Field(20, ge=1, le=500)  # feeds per chat
+    digest_opml_max_feeds: int = Field(50, ge=1, le=500)  # feeds read from one OPML import
+    digest_max_items: int = Field(10, ge=1, le=30)  # stories per digest
+    digest_send_rate: float = Field(25.0, gt=0, le=1000)  # messages/s overall, shared by all processes
+    digest_default_time: time = time(8, 0)  # local time of a new chat's digest
+    digest_llm_daily_budget: int = Field(500, ge=0)  # LLM summaries/day for digest entries; then offline
+    digest_empty: Literal["notify", "silent"] = "notify"  # a day with nothing new: one line, or nothing
+    digest_worker: bool = True  # run a digest worker inside `newsbot run` (`newsbot worker` adds more)
+    digest_tick_seconds: int = Field(60, ge=1, le=3600)  # how often due digests/feeds are checked
+    # TEST ONLY: read the scheduler's "now" (epoch seconds) from this Redis key when it is set.
+    digest_test_clock_key: str | None = None
+    # TEST/DEV ONLY: a JSON file replacing the built-in /sources list (bot/data/sources.json).
+    digest_sources_file: str | None = None
+
     # Access
     admin_ids: IntList = Field(default_factory=list)
     allowed_user_ids: IntList = Field(default_factory=list)  # empty = everyone
@@ -99,6 +120,23 @@ class Settings(BaseSettings):
     def _fmt(cls, value: str) -> str:
         if value not in {"kv", "json"}:
             raise ValueError("must be kv or json")
+        return value
+
+    @field_validator("digest_tick_seconds")
+    @classmethod
+    def _tick(cls, value: int) -> int:
+        # a cron slot: a divisor of 60 seconds, or whole minutes dividing an hour
+        if (value < 60 and 60 % value) or (value >= 60 and (value % 60 or 60 % (value // 60))):
+            raise ValueError("must divide 60 (1-30 s) or be 60, 120, 180, 240, 300, 360, 600, ... 3600")
+        return value
+
+    @field_validator("digest_default_time", mode="before")
+    @classmethod
+    def _hhmm(cls, value: object) -> object:
+        if isinstance(value, str):
+            from bot.digest.schedule import parse_hhmm
+
+            return parse_hhmm(value)
         return value
 
     @field_validator("telegram_api_url", "openai_base_url")
