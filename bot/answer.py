@@ -15,8 +15,8 @@ from pydantic import BaseModel, Field
 
 from bot.answer_offline import answer_extractive
 from bot.errors import SummarizeError
-from bot.llm import LLM
-from bot.models import Answer, Article, Quote
+from bot.llm import LLM, QUOTES_SCHEMA, STRING_SCHEMA, QuoteOut
+from bot.models import Answer, Article
 from bot.summarize.budget import estimate_tokens, fit_article
 from bot.summarize.prompts import load_prompt
 from bot.summarize.quotes import verify_quotes
@@ -25,36 +25,18 @@ log = logging.getLogger(__name__)
 
 HISTORY_TOKEN_BUDGET = 800
 
-_STR = {"type": "string"}
 SCHEMA: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
     "required": ["answer", "found", "quotes"],
-    "properties": {
-        "answer": _STR,
-        "found": {"type": "boolean"},
-        "quotes": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["quote", "speaker"],
-                "properties": {"quote": _STR, "speaker": _STR},
-            },
-        },
-    },
+    "properties": {"answer": STRING_SCHEMA, "found": {"type": "boolean"}, "quotes": QUOTES_SCHEMA},
 }
-
-
-class _QuoteOut(BaseModel):
-    quote: str
-    speaker: str
 
 
 class AnswerOut(BaseModel):
     answer: str = Field(min_length=1, max_length=2000)
     found: bool = True
-    quotes: list[_QuoteOut] = Field(default_factory=list)
+    quotes: list[QuoteOut] = Field(default_factory=list)
 
 
 def trim_history(turns: list[dict[str, str]], budget: int = HISTORY_TOKEN_BUDGET) -> list[dict[str, str]]:
@@ -87,7 +69,7 @@ async def _answer_llm(
     out = await llm.complete_json(messages, AnswerOut, schema_name="article_answer", schema=SCHEMA)
     return Answer(
         text=out.answer.strip(),
-        quotes=[Quote(text=q.quote.strip(), speaker=q.speaker.strip()) for q in out.quotes],
+        quotes=[q.to_quote() for q in out.quotes],
         engine="llm",
         found=out.found,
     )

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from bot.config import Settings
 from bot.errors import SummarizeError
+from bot.models import Quote
 from bot.summarize.prompts import load_prompt
 
 log = logging.getLogger(__name__)
@@ -26,6 +27,27 @@ M = TypeVar("M", bound=BaseModel)
 
 # Phrases servers use when they don't implement json_schema response formats.
 _NO_SCHEMA_HINTS = ("response_format", "json_schema", "not supported", "unsupported")
+
+
+STRING_SCHEMA: dict[str, Any] = {"type": "string"}
+# Quotes as every prompt asks for them; verified against the article before anyone sees them.
+QUOTES_SCHEMA: dict[str, Any] = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["quote", "speaker"],
+        "properties": {"quote": STRING_SCHEMA, "speaker": STRING_SCHEMA},
+    },
+}
+
+
+class QuoteOut(BaseModel):
+    quote: str
+    speaker: str
+
+    def to_quote(self) -> Quote:
+        return Quote(text=self.quote.strip(), speaker=self.speaker.strip())
 
 
 class LLM:

@@ -7,14 +7,14 @@ from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
-from bot.llm import LLM
-from bot.models import Article, Quote, Summary
+from bot.llm import LLM, QUOTES_SCHEMA, STRING_SCHEMA, QuoteOut
+from bot.models import Article, Summary
 from bot.summarize.budget import fit_article
 from bot.summarize.prompts import load_prompt, version_of
 
 PROMPTS = ("summary.system", "summary.user", "repair")
 
-_STR = {"type": "string"}
+_STR = STRING_SCHEMA
 SCHEMA: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
@@ -22,15 +22,7 @@ SCHEMA: dict[str, Any] = {
     "properties": {
         "headline": _STR,
         "bullets": {"type": "array", "items": _STR},
-        "key_quotes": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["quote", "speaker"],
-                "properties": {"quote": _STR, "speaker": _STR},
-            },
-        },
+        "key_quotes": QUOTES_SCHEMA,
         "questions": {"type": "array", "items": _STR},
         "language": _STR,
     },
@@ -42,17 +34,12 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-class _QuoteOut(BaseModel):
-    quote: str
-    speaker: str
-
-
 class SummaryOut(BaseModel):
     """What the model must return; lengths are capped here, not trusted from the model."""
 
     headline: str = Field(min_length=1)
     bullets: list[str] = Field(min_length=1)
-    key_quotes: list[_QuoteOut] = Field(default_factory=list)
+    key_quotes: list[QuoteOut] = Field(default_factory=list)
     questions: list[str] = Field(default_factory=list)
     language: str = ""
 
@@ -93,7 +80,7 @@ async def summarize_llm(llm: LLM, article: Article, language: str, token_budget:
     return Summary(
         headline=out.headline,
         bullets=out.bullets,
-        quotes=[Quote(text=q.quote.strip(), speaker=q.speaker.strip()) for q in out.key_quotes],
+        quotes=[q.to_quote() for q in out.key_quotes],
         questions=out.questions,
         engine="llm",
         language=out.language or language,
