@@ -16,14 +16,17 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from bot.config import Settings
+from bot.digest.clock import Clock
 from bot.fetch import Fetcher
 from bot.llm import LLM
 from bot.pipeline import Pipeline
 from bot.store.cache import Cache, Documents
 from bot.store.chats import ChatStore
+from bot.store.feeds import FeedStateStore, ItemStore
 from bot.store.guard import RedisGuard
 from bot.store.limits import RateLimiter
 from bot.store.singleflight import SingleFlight
+from bot.store.subscriptions import SubscriptionStore
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +55,11 @@ class Services:
     chats: ChatStore
     documents: Documents
     limits: RateLimiter
+    # digest (bot/digest/): subscriptions are primary data; feed state and items are rebuildable
+    subscriptions: SubscriptionStore
+    feed_states: FeedStateStore
+    items: ItemStore
+    clock: Clock
 
     @classmethod
     def create(cls, settings: Settings) -> Services:
@@ -71,6 +79,10 @@ class Services:
             chats=ChatStore(redis, guard, conversation_ttl=settings.conversation_ttl),
             documents=Documents(redis, guard, ttl=settings.conversation_ttl),
             limits=RateLimiter(redis, guard),
+            subscriptions=SubscriptionStore(redis, limit=settings.digest_max_subscriptions),
+            feed_states=FeedStateStore(redis),
+            items=ItemStore(redis),
+            clock=Clock(redis, settings.digest_test_clock_key),
         )
 
     async def aclose(self) -> None:

@@ -24,7 +24,9 @@ from bot.config import Settings
 from bot.services import Services
 from bot.telegram import texts
 from bot.telegram.context import SERVICES_KEY, services_of
+from bot.telegram.digest_sender import start_digest, stop_digest
 from bot.telegram.handlers import basic, links, preferences, questions, router
+from bot.telegram.handlers.digest import register_digest_handlers
 
 log = logging.getLogger(__name__)
 
@@ -42,12 +44,14 @@ def build_application(settings: Settings) -> Application:
     async def post_init(app: Application) -> None:
         services = Services.create(settings)
         app.bot_data[SERVICES_KEY] = services
+        await start_digest(app.bot_data, settings, services)  # digest service (+ worker if DIGEST_WORKER)
         await app.bot.set_my_commands([BotCommand(c, d) for c, d in texts.COMMANDS])
         if app.job_queue:
             app.job_queue.run_repeating(_heartbeat, interval=HEARTBEAT_EVERY, first=0)
         log.info("bot started username=%s", app.bot.username)
 
     async def post_shutdown(app: Application) -> None:
+        await stop_digest(app.bot_data)
         services: Services | None = app.bot_data.get(SERVICES_KEY)
         if services:
             await services.aclose()
@@ -80,6 +84,7 @@ def register_handlers(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(links.refresh_button, pattern=r"^refresh:"))
     app.add_handler(CallbackQueryHandler(questions.ask_button, pattern=r"^ask:"))
     app.add_handler(CallbackQueryHandler(questions.suggested_question, pattern=r"^q:"))
+    register_digest_handlers(app)  # before the plain-message handler: .opml documents may have captions
     app.add_handler(
         MessageHandler((filters.TEXT | filters.CAPTION) & ~filters.COMMAND & ~filters.UpdateType.EDITED,
                        router.on_message)

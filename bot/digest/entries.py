@@ -1,0 +1,122 @@
+"""One summary line per story, shared by every chat whose digest carries it.
+
+The line comes from the summary cache through the pipeline, so an article is fetched and
+summarized once for all users (LLM calls per digest run = distinct articles). The LLM engine is
+used while the day's digest budget lasts (DIGEST_LLM_DAILY_BUDGET), then the offline extractive
+engine; an article that can't be fetched falls back to the feed item's own summary text. Lines
+are cached per story and language and computed under a cross-process single-flight.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.digest.compose import Story
+from bot.digest.runs import RunStore
+from bot.digest.text import shorten
+from bot.errors import NewsbotError
+from bot.models import Summary
+from bot.pipeline import Pipeline
+from bot.services import Services
+from bot.store.cache import summary_key
+from bot.summarize.engine import engine_identity
+from bot.urls import normalize_url, url_key
+
+log = logging.getLogger(__name__)
+
+LINE_CHARS = 240
+LLM_LINE_TTL = 12 * 3600
+OFFLINE_LINE_TTL = 3600
+FEED_TEXT_TTL = 600  # the article couldn't be fetched: try again soon
+
+
+@dataclass(frozen=True, slots=True)
+class EntryText:
+    line: str
+    article_key: str | None  # pipeline key of the article (buttons), None when it can't be fetched
+    engine: str  # "llm" | "extractive" | "feed"
+
+
+def summary_line(summary: Summary) -> str:
+    """One or two short lines: the first bullet, plus the second when both are short."""
+    bullets = [b.strip() for b in summary.bullets if b.strip()]
+    if not bullets:
+        return ""
+    line = bullets[0]
+    if len(bullets) > 1 and len(line) + len(bullets[1]) < LINE_CHARS - 1:
+        line = f"{line} {bullets[1]}"
+    return shorten(line, LINE_CHARS)
+
+
+def story_cache_key(story: Story) -> str:
+    if story.url:
+        try:
+            return url_key(story.url)
+        except NewsbotError:
+            pass
+    return story.key
+
+
+def feed_text(story: Story) -> str:
+    text = next((item.summary for item in story.items if item.summary), "")
+    if text.casefold().startswith(story.title.casefold()):
+        text = text[len(story.title) :].lstrip(" .:-–—")
+    return shorten(text, LINE_CHARS)
+
+
+class EntrySummarizer:
+    def __init__(self, services: Services, runs: RunStore, *, daily_budget: int) -> None:
+        self.services = services
+        self.runs = runs
+        self.daily_budget = daily_budget
+        self.pipeline = services.pipeline
+        self.offline = (
+            Pipeline(services.settings, self.pipeline.cache, self.pipeline.flight, self.pipeline.fetcher, None)
+            if self.pipeline.llm is not None
+            else self.pipeline
+        )
+
+    async def text(self, story: Story, language: str, now: datetime) -> EntryText:
+        key = story_cache_key(story)
+
+        async def lookup() -> EntryText | None:
+            cached = await self.runs.entry(key, language)
+            return EntryText(**cached) if cached else None
+
+        async def compute() -> EntryText:
+            entry, ttl = await self._compute(story, language, now)
+            await self.runs.save_entry(key, language, {"line": entry.line, "article_key": entry.article_key,
+                                                       "engine": entry.engine}, ttl)  # fmt: skip
+            return entry
+
+        wait = self.services.settings.summary_deadline + self.services.settings.fetch_timeout
+        return await self.pipeline.flight.run(f"dentry:{key}:{language}", lookup, compute, wait_timeout=wait)
+
+    async def _compute(self, story: Story, language: str, now: datetime) -> tuple[EntryText, int]:
+        fallback = EntryText(feed_text(story), None, "feed")
+        if not story.url:
+            return fallback, FEED_TEXT_TTL
+        try:
+            article_key, article = await self.pipeline.article(story.url)
+        except NewsbotError as exc:
+            log.info("digest entry uses the feed text url=%s reason=%s", story.url, exc.code)
+            return fallback, FEED_TEXT_TTL
+        await self.pipeline.cache.remember_url(article_key, normalize_url(story.url))
+        summary: Summary | None = None
+        llm = self.pipeline.llm
+        try:
+            if llm is not None:
+                version, model, lang = engine_identity(llm, language)
+                summary = await self.pipeline.cache.get_summary(summary_key(article.text_hash, version, model, lang))
+                if summary is None and await self.runs.take_llm_budget(now.date(), self.daily_budget):
+                    summary = (await self.pipeline.summarize_article(article_key, article, language=language)).summary
+            if summary is None:
+                summary = (await self.offline.summarize_article(article_key, article, language=language)).summary
+        except NewsbotError as exc:
+            log.info("digest entry summary failed url=%s reason=%s", story.url, exc.code)
+            return EntryText(fallback.line, article_key, "feed"), FEED_TEXT_TTL
+        line = summary_line(summary) or fallback.line
+        ttl = LLM_LINE_TTL if summary.engine == "llm" else OFFLINE_LINE_TTL
+        return EntryText(line, article_key, summary.engine), ttl

@@ -1,0 +1,191 @@
+"""Fetching feeds: validation for /subscribe, conditional polling, backoff and failure reports.
+
+Every request goes through the one safe fetcher (``Fetcher.fetch``); feedparser only ever sees the
+fetched bytes. A feed is fetched at most once per poll interval however many chats follow it:
+polls run under a cross-process single-flight keyed by the feed, and a fresh state short-circuits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.digest.feeds import FeedLink, ParsedFeed, discover_feeds, parse_feed
+from bot.errors import FetchError, NewsbotError
+from bot.models import Fetched
+from bot.services import Services
+from bot.store.feeds import FeedState, feed_id
+from bot.store.subscriptions import subs_key
+from bot.urls import normalize_url, parse_user_url
+
+log = logging.getLogger(__name__)
+
+KINDS = ("feed", "html")  # servers label feeds text/html surprisingly often; the parser decides
+MAX_CHOICES = 8
+REPORT_AFTER = timedelta(days=2)  # a feed failing this long is reported to its subscribers, once
+
+NOT_A_FEED = "That address isn't an RSS or Atom feed."
+NO_FEED_ON_PAGE = "I couldn't find a feed on that page. Send the feed's own address (often …/rss or …/feed)."
+
+Notify = Callable[[list[int], str, str], Awaitable[None]]  # chats, text, dedupe key
+
+
+class NotAFeed(NewsbotError):
+    code = "not_a_feed"
+
+
+@dataclass(frozen=True, slots=True)
+class FoundFeed:
+    url: str  # the feed URL to store (after redirects)
+    title: str
+    parsed: ParsedFeed
+    fetched: Fetched
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    feed: FoundFeed | None = None
+    choices: list[FeedLink] | None = None  # a site advertising several feeds
+
+
+def conditional_headers(state: FeedState) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    if state.etag:
+        headers["If-None-Match"] = state.etag
+    if state.last_modified:
+        headers["If-Modified-Since"] = state.last_modified
+    return headers
+
+
+class FeedPoller:
+    def __init__(self, services: Services, *, interval: float, notify: Notify | None = None) -> None:
+        self.services = services
+        self.interval = interval
+        self.notify = notify
+
+    # -- /subscribe -------------------------------------------------------------------------------
+
+    async def resolve(self, text: str) -> Resolution:
+        """What a URL the user sent is: a feed, a page listing feeds, or an error (raised, with a
+        user-facing reason)."""
+        url = parse_user_url(text)
+        fetched = await self.services.fetcher.fetch(url, kinds=KINDS)
+        parsed = parse_feed(fetched.body, url=fetched.final_url, content_type=fetched.content_type)
+        if parsed is not None:
+            return Resolution(feed=FoundFeed(fetched.final_url, parsed.title, parsed, fetched))
+        if fetched.content_type not in ("text/html", "application/xhtml+xml"):
+            raise NotAFeed(NOT_A_FEED, detail=f"content_type={fetched.content_type}")
+        links = discover_feeds(fetched.text(), fetched.final_url)
+        if not links:
+            raise NotAFeed(NO_FEED_ON_PAGE, detail=f"page={fetched.final_url}")
+        if len(links) == 1:
+            return Resolution(feed=await self.check(links[0].url, fallback_title=links[0].title))
+        return Resolution(choices=links[:MAX_CHOICES])
+
+    async def check(self, url: str, *, fallback_title: str = "") -> FoundFeed:
+        """Fetch ``url`` and make sure it is a feed (raises FetchError / NotAFeed)."""
+        fetched = await self.services.fetcher.fetch(parse_user_url(url), kinds=KINDS)
+        parsed = parse_feed(fetched.body, url=fetched.final_url, content_type=fetched.content_type)
+        if parsed is None:
+            raise NotAFeed(NOT_A_FEED, detail=f"url={fetched.final_url}")
+        return FoundFeed(fetched.final_url, parsed.title or fallback_title, parsed, fetched)
+
+    async def ingest(self, url: str, found: FoundFeed, now: datetime) -> None:
+        """Store what a /subscribe fetch already got, so the feed isn't fetched again right away."""
+        await self.services.items.add(url, found.parsed.items, now=now)
+        headers = found.fetched.headers
+        await self.services.feed_states.record_success(
+            url, now=now, etag=headers.get("etag"), last_modified=headers.get("last-modified")
+        )
+
+    # -- polling ------------------------------------------------------------------------------------
+
+    def fresh(self, state: FeedState, now: datetime) -> bool:
+        """Nothing to do now: fetched within the interval, or backing off after failures."""
+        if not state.due(now):
+            return True
+        return state.last_success is not None and now - state.last_success < timedelta(seconds=self.interval)
+
+    async def refresh(self, url: str, now: datetime) -> FeedState:
+        """Poll ``url`` unless it is fresh; at most one poll of a feed at a time across processes."""
+        states = self.services.feed_states
+
+        async def lookup() -> FeedState | None:
+            state = await states.get(url)
+            return state if self.fresh(state, now) else None
+
+        async def compute() -> FeedState:
+            return await self._poll(url, now)
+
+        flight = self.services.pipeline.flight
+        wait = self.services.settings.fetch_timeout + 10
+        return await flight.run(f"feedpoll:{feed_id(url)}", lookup, compute, wait_timeout=wait)
+
+    async def refresh_many(self, urls: list[str], now: datetime) -> None:
+        states = await self.services.feed_states.get_many(urls)
+        stale = [url for url in urls if not self.fresh(states[url], now)]
+        if stale:
+            await asyncio.gather(*(self.refresh(url, now) for url in stale))
+
+    async def _poll(self, url: str, now: datetime) -> FeedState:
+        states = self.services.feed_states
+        state = await states.get(url)
+        try:
+            fetched = await self.services.fetcher.fetch(url, kinds=KINDS, headers=conditional_headers(state))
+            if fetched.status == 304:
+                previous = await states.record_success(url, now=now, not_modified=True)
+                log.info("feed not modified url=%s", url)
+            else:
+                parsed = parse_feed(fetched.body, url=fetched.final_url, content_type=fetched.content_type)
+                if parsed is None:
+                    raise NotAFeed(NOT_A_FEED, detail=f"url={fetched.final_url}")
+                fresh = await self.services.items.add(url, parsed.items, now=now)
+                previous = await states.record_success(
+                    url, now=now, etag=fetched.headers.get("etag"),
+                    last_modified=fetched.headers.get("last-modified"),
+                )  # fmt: skip
+                log.info("feed polled url=%s items=%d new=%d", url, len(parsed.items), len(fresh))
+        except NewsbotError as exc:
+            failed = await states.record_failure(url, now=now, error=f"{exc.code}: {exc.reason}")
+            log.info("feed poll failed url=%s code=%s failures=%d", url, exc.code, failed.failures)
+            await self._maybe_report(url, failed, exc, now)
+            return failed
+        if previous.reported:
+            log.info("feed works again url=%s", url)
+        return await states.get(url)
+
+    async def _maybe_report(self, url: str, state: FeedState, exc: NewsbotError, now: datetime) -> None:
+        if state.first_failure is None or now - state.first_failure < REPORT_AFTER or self.notify is None:
+            return
+        if not await self.services.feed_states.mark_reported(url):
+            return  # already told them about this failure streak
+        chats = await self.subscribers(url)
+        days = max(2, int((now - state.first_failure).total_seconds() // 86400))
+        text = (
+            f"⚠️ The feed {url} hasn't worked for {days} days ({exc.reason}). "
+            "It stays in your list and I keep trying; send /subscriptions to remove it."
+        )
+        log.warning("feed failing for days, reporting url=%s chats=%d", url, len(chats))
+        stamp = int(state.first_failure.timestamp())
+        await self.notify(chats, text, f"feedfail:{feed_id(url)}:{stamp}")
+
+    async def subscribers(self, url: str) -> list[int]:
+        """Chats following ``url`` (not parked). A scan, fine for a once-in-days report."""
+        try:
+            ident = normalize_url(url)
+        except FetchError:
+            return []
+        chats = await self.services.subscriptions.chats_with_subscriptions()
+        found: list[int] = []
+        redis = self.services.redis
+        for start in range(0, len(chats), 500):
+            batch = chats[start : start + 500]
+            async with redis.pipeline(transaction=False) as pipe:
+                for chat in batch:
+                    pipe.hexists(subs_key(chat), ident)
+                flags = await pipe.execute()
+            found += [chat for chat, flag in zip(batch, flags, strict=True) if flag]
+        return found

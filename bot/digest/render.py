@@ -1,0 +1,87 @@
+"""The digest as Telegram HTML: escaped, split between entries under 4096, buttons per part.
+
+Pure functions; every text from feeds, articles or the LLM goes through ``esc``. Each part carries
+the buttons of the entries it shows: "📄 n" (full summary, callback ``dsum:<article key>``) and
+"💬 n" (ask about it, ``dask:<article key>``), the same flows as a link sent to the bot.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from bot.digest.runs import Button, Part
+from bot.digest.text import shorten
+from bot.render import MAX_MESSAGE, esc, utf16_len
+
+EMPTY_TEXT = "Nothing new from your sources today."
+MAX_SOURCES_SHOWN = 6
+MAX_HREF = 500  # longer links are shown as text: keeps every block far below the limit
+BUTTONS_PER_ROW = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    title: str
+    url: str | None
+    line: str
+    sources: list[tuple[str, str | None]]  # (outlet name, its link)
+    article_key: str | None
+
+
+def _link(url: str | None, label: str) -> str:
+    if url and url.startswith(("http://", "https://")) and len(url) <= MAX_HREF:
+        return f'<a href="{esc(url)}">{esc(label)}</a>'
+    return esc(label)
+
+
+def entry_block(number: int, entry: Entry) -> str:
+    lines = [f"<b>{number}.</b> {_link(entry.url, shorten(entry.title, 300) or 'Untitled')}"]
+    if entry.line:
+        lines.append(esc(entry.line))
+    if len(entry.sources) > 1:  # a merged story: every outlet, each linking to its own report
+        shown = entry.sources[:MAX_SOURCES_SHOWN]
+        names = " · ".join(_link(url, shorten(name, 60)) for name, url in shown)
+        more = len(entry.sources) - len(shown)
+        if more > 0:
+            names += f" · +{more}"
+        lines.append(f"<i>{len(entry.sources)} sources: {names}</i>")
+    elif entry.sources:
+        lines.append(f"<i>via {esc(shorten(entry.sources[0][0], 60))}</i>")
+    return "\n".join(lines)
+
+
+def header(day: date, count: int) -> str:
+    stories = "story" if count == 1 else "stories"
+    return f"📰 <b>Your daily digest</b> · {day.strftime('%a %-d %b')} · {count} {stories}"
+
+
+def _buttons(numbered: list[tuple[int, Entry]]) -> list[list[Button]]:
+    keyed = [(n, e.article_key) for n, e in numbered if e.article_key]
+    rows: list[list[Button]] = []
+    for prefix, icon in (("dsum", "📄"), ("dask", "💬")):
+        buttons = [(f"{icon} {n}", f"{prefix}:{key}") for n, key in keyed]
+        rows += [buttons[i : i + BUTTONS_PER_ROW] for i in range(0, len(buttons), BUTTONS_PER_ROW)]
+    return rows
+
+
+def render_digest(entries: list[Entry], day: date, *, limit: int = MAX_MESSAGE) -> list[Part]:
+    """The digest's messages. Entries are never split; a new message starts between entries."""
+    parts: list[Part] = []
+    current = header(day, len(entries))
+    numbered: list[tuple[int, Entry]] = []
+    for number, entry in enumerate(entries, 1):
+        block = entry_block(number, entry)
+        candidate = f"{current}\n\n{block}"
+        if utf16_len(candidate) > limit and numbered:
+            parts.append(Part(current, _buttons(numbered)))
+            current, numbered = block, []
+        else:
+            current = candidate
+        numbered.append((number, entry))
+    parts.append(Part(current, _buttons(numbered)))
+    return parts
+
+
+def render_empty() -> list[Part]:
+    return [Part(esc(EMPTY_TEXT))]

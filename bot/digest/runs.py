@@ -1,0 +1,207 @@
+"""Redis state of digest runs and the small per-chat digest facts the subscription store doesn't keep.
+
+A *run* is one digest for one chat: ``<chat>:<local day>`` for the scheduled one, or
+``manual:<chat>:<id>`` for /digest. Exactly once per chat and local day works like this:
+
+1. ``claim``: ``SET claim:<run> <token> NX PX`` — one worker at a time works on a run; the holder
+   keeps the claim alive while it works, so a crashed worker's claim expires within CLAIM_TTL
+   and the run is picked up again.
+2. ``body``: the composed messages are stored once (``SET NX``) before the first send, so a
+   resumed run sends the *same* digest, not a recomposed one.
+3. ``parts``: after Telegram answered 200 for part *i*, ``HSET parts:<run> i <message id>``; a
+   resumed run skips those. The only message that can go out twice is one in flight when a
+   process died (sent, but not yet recorded).
+4. After the last part: the chat's cutoff moves forward and ``SubscriptionStore.mark_digest_sent``
+   records the day (compare-and-set), which is what the scheduler checks.
+
+Keys (under PREFIX): ``digest:claim:<run>``, ``digest:body:<run>``, ``digest:parts:<run>``,
+``digest:cutoff:<chat>`` (epoch seconds of the newest item time already covered),
+``digest:lang:<chat>``, ``digest:empty:<chat>``, ``digest:llm:<utc day>``,
+``digest:choice:<token>`` (feed choices offered with buttons), ``digest:entry:<story>:<lang>``.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+import redis.asyncio as redis_async
+
+from bot.store.keys import PREFIX
+
+CLAIM_TTL_MS = 8_000  # extended every 2 s while the run works
+RUN_TTL = 3 * 24 * 3600
+CHOICE_TTL = 3600
+
+Button = tuple[str, str]  # (label, callback data)
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    html: str
+    buttons: list[list[Button]] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    run: str
+    parts: list[Part]
+    cutoff: float  # epoch seconds: items up to here are covered by this digest
+    stories: int
+    language: str = "en"
+
+    def dumps(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False)
+
+    @classmethod
+    def loads(cls, raw: str | bytes) -> Body:
+        data = json.loads(raw)
+        parts = [Part(html=p["html"], buttons=[[tuple(b) for b in row] for row in p["buttons"]]) for p in data["parts"]]
+        return cls(run=data["run"], parts=parts, cutoff=float(data["cutoff"]), stories=int(data["stories"]),
+                   language=data.get("language", "en"))
+
+
+def scheduled_run(chat_id: int, day: date | str) -> str:
+    return f"{chat_id}:{day if isinstance(day, str) else day.isoformat()}"
+
+
+def _k(*parts: object) -> str:
+    return ":".join([PREFIX, "digest", *map(str, parts)])
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+_EXTEND = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end return 0"
+_RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0"
+# KEYS: cutoff; ARGV: value -> never moves backwards
+_ADVANCE = """
+local old = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tonumber(ARGV[1]) > old then redis.call('SET', KEYS[1], ARGV[1]) end
+return 1
+"""
+# KEYS: old keys..., new keys... (pairs); moves a key when the new one doesn't exist yet
+_MOVE = """
+local n = #KEYS / 2
+for i = 1, n do
+  if redis.call('EXISTS', KEYS[i]) == 1 then
+    if redis.call('EXISTS', KEYS[n + i]) == 0 then redis.call('RENAME', KEYS[i], KEYS[n + i])
+    else redis.call('DEL', KEYS[i]) end
+  end
+end
+return 1
+"""
+
+
+class RunStore:
+    def __init__(self, redis: redis_async.Redis) -> None:
+        self.redis = redis
+        self._extend = redis.register_script(_EXTEND)
+        self._release = redis.register_script(_RELEASE)
+        self._advance = redis.register_script(_ADVANCE)
+        self._move = redis.register_script(_MOVE)
+
+    # -- claims -------------------------------------------------------------------------------
+
+    async def claim(self, run: str, ttl_ms: int = CLAIM_TTL_MS) -> str | None:
+        token = secrets.token_hex(8)
+        ok = await self.redis.set(_k("claim", run), token, nx=True, px=ttl_ms)
+        return token if ok else None
+
+    async def extend(self, run: str, token: str, ttl_ms: int = CLAIM_TTL_MS) -> bool:
+        return bool(await self._extend(keys=[_k("claim", run)], args=[token, ttl_ms]))
+
+    async def release(self, run: str, token: str) -> None:
+        await self._release(keys=[_k("claim", run)], args=[token])
+
+    # -- bodies and progress --------------------------------------------------------------------
+
+    async def body(self, run: str) -> Body | None:
+        raw = await self.redis.get(_k("body", run))
+        return Body.loads(raw) if raw else None
+
+    async def save_body(self, body: Body) -> Body:
+        """Store the run's body unless one exists; returns the stored one (first writer wins)."""
+        if await self.redis.set(_k("body", body.run), body.dumps(), nx=True, ex=RUN_TTL):
+            return body
+        stored = await self.body(body.run)
+        return stored or body
+
+    async def sent_parts(self, run: str) -> dict[int, int]:
+        raw = await self.redis.hgetall(_k("parts", run))
+        return {int(_text(k) or 0): int(_text(v) or 0) for k, v in raw.items()}
+
+    async def part_sent(self, run: str, index: int, message_id: int) -> None:
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hset(_k("parts", run), str(index), str(message_id))
+            pipe.expire(_k("parts", run), RUN_TTL)
+            await pipe.execute()
+
+    # -- per-chat facts -------------------------------------------------------------------------
+
+    async def cutoff(self, chat_id: int) -> float | None:
+        raw = await self.redis.get(_k("cutoff", chat_id))
+        return float(raw) if raw else None
+
+    async def advance_cutoff(self, chat_id: int, value: float) -> None:
+        await self._advance(keys=[_k("cutoff", chat_id)], args=[f"{value:.3f}"])
+
+    async def language(self, chat_id: int) -> str | None:
+        return _text(await self.redis.get(_k("lang", chat_id)))
+
+    async def set_language(self, chat_id: int, language: str) -> None:
+        await self.redis.set(_k("lang", chat_id), language)
+
+    async def empty_mode(self, chat_id: int) -> str | None:
+        return _text(await self.redis.get(_k("empty", chat_id)))
+
+    async def set_empty_mode(self, chat_id: int, mode: str) -> None:
+        await self.redis.set(_k("empty", chat_id), mode)
+
+    async def move_chat(self, old_chat_id: int, new_chat_id: int) -> None:
+        """Carry the per-chat facts over when a group becomes a supergroup."""
+        names = ("cutoff", "lang", "empty")
+        keys = [_k(n, old_chat_id) for n in names] + [_k(n, new_chat_id) for n in names]
+        await self._move(keys=keys, args=[])
+
+    # -- LLM budget -----------------------------------------------------------------------------
+
+    async def take_llm_budget(self, day: date, budget: int) -> bool:
+        """Count one digest LLM summary for ``day`` (UTC); False once the day's budget is spent."""
+        if budget <= 0:
+            return False
+        key = _k("llm", day.isoformat())
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.incr(key)
+            pipe.expire(key, 3 * 24 * 3600)
+            used, _ = await pipe.execute()
+        return int(used) <= budget
+
+    async def llm_used(self, day: date) -> int:
+        return int(await self.redis.get(_k("llm", day.isoformat())) or 0)
+
+    # -- choices offered with buttons -----------------------------------------------------------
+
+    async def save_choice(self, options: list[dict[str, str]]) -> str:
+        token = secrets.token_hex(6)
+        await self.redis.set(_k("choice", token), json.dumps(options), ex=CHOICE_TTL)
+        return token
+
+    async def choice(self, token: str) -> list[dict[str, str]] | None:
+        raw = await self.redis.get(_k("choice", token))
+        return json.loads(raw) if raw else None
+
+    # -- entry lines (one summary line per story and language, shared by all chats) --------------
+
+    async def entry(self, story_key: str, language: str) -> dict[str, Any] | None:
+        raw = await self.redis.get(_k("entry", story_key, language))
+        return json.loads(raw) if raw else None
+
+    async def save_entry(self, story_key: str, language: str, value: dict[str, Any], ttl: int) -> None:
+        await self.redis.set(_k("entry", story_key, language), json.dumps(value, ensure_ascii=False), ex=ttl)

@@ -1,0 +1,226 @@
+"""The digest, end to end, without Telegram: what is due, what a chat's digest says, and sending
+it exactly once. ``bot/digest/jobs.py`` runs these on saq workers; the Telegram handlers call the
+same methods for /subscribe and /digest.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.digest.compose import Story, cluster_items, rank_stories
+from bot.digest.delivery import ChatGone, Courier, RejectedMessage, Transport
+from bot.digest.entries import EntrySummarizer
+from bot.digest.feeds import FeedItem, item_time
+from bot.digest.limiter import SendLimiter
+from bot.digest.polling import FeedPoller
+from bot.digest.render import Entry, render_digest, render_empty
+from bot.digest.runs import Body, Part, RunStore, scheduled_run
+from bot.digest.schedule import is_due, local_day
+from bot.render import esc
+from bot.services import Services
+from bot.store.subscriptions import ChatSettings
+
+log = logging.getLogger(__name__)
+
+FIRST_DIGEST_WINDOW = timedelta(hours=24)  # the first digest looks back at most this far
+MAX_AGE = timedelta(hours=24)  # a daily digest: older items are not news any more
+SETTINGS_BATCH = 64  # concurrent reads; the Redis pool is shared with the senders
+KEEPALIVE_EVERY = 2.0  # claim extension and saq heartbeat of a running digest
+
+Touch = Callable[[], Awaitable[object]]
+NotifyQueue = Callable[[list[int], str, str], Awaitable[None]]
+
+
+def zone_of(settings: ChatSettings) -> ZoneInfo:
+    try:
+        return settings.zone
+    except (ValueError, KeyError):  # a zone that vanished from tzdata: better UTC than nothing
+        return ZoneInfo("UTC")
+
+
+def _sources(story: Story) -> list[tuple[str, str | None]]:
+    links: dict[str, str | None] = {}
+    for item in story.items:
+        if item.source in story.sources and item.source not in links:
+            links[item.source] = item.url
+    return [(name, links.get(name)) for name in story.sources]
+
+
+class DigestService:
+    def __init__(self, services: Services, transport: Transport | None = None) -> None:
+        settings = services.settings
+        self.services = services
+        self.settings = settings
+        self.subscriptions = services.subscriptions
+        self.clock = services.clock
+        self.runs = RunStore(services.redis)
+        self.limiter = SendLimiter(services.redis, settings.digest_send_rate)
+        self.poller = FeedPoller(services, interval=settings.digest_poll_interval, notify=self.notify)
+        self.summarizer = EntrySummarizer(services, self.runs, daily_budget=settings.digest_llm_daily_budget)
+        self.transport = transport
+        self.courier = Courier(self.limiter, transport, self.subscriptions, self.runs) if transport else None
+        self.queue_notices: NotifyQueue | None = None  # set by DigestJobs: notices become jobs
+
+    # -- scheduling -------------------------------------------------------------------------------
+
+    async def due_digests(self, now: datetime) -> list[tuple[int, str]]:
+        """(chat, local day) of every chat whose digest is due and not sent yet."""
+        chats = await self.subscriptions.chats_with_subscriptions()
+        due: list[tuple[int, str]] = []
+        for start in range(0, len(chats), SETTINGS_BATCH):
+            batch = chats[start : start + SETTINGS_BATCH]
+            for chat in await asyncio.gather(*(self.subscriptions.get_settings(c) for c in batch)):
+                if chat.paused or chat.parked:
+                    continue
+                zone = zone_of(chat)
+                if is_due(now, chat.digest_time, zone, chat.last_digest_day):
+                    due.append((chat.chat_id, local_day(now, zone).isoformat()))
+        return due
+
+    async def due_feeds(self, now: datetime) -> list[str]:
+        feeds = await self.subscriptions.feeds()
+        if not feeds:
+            return []
+        urls = [feed.url for feed in feeds]
+        states = await self.services.feed_states.get_many(urls)
+        return [url for url in urls if not self.poller.fresh(states[url], now)]
+
+    # -- composing --------------------------------------------------------------------------------
+
+    async def language(self, chat_id: int) -> str:
+        return (
+            await self.services.chats.language(chat_id) or await self.runs.language(chat_id) or "en"
+        )
+
+    async def new_items(self, chat_id: int, urls: list[str], now: datetime) -> list[FeedItem]:
+        cutoff = await self.runs.cutoff(chat_id)
+        floor = now - (FIRST_DIGEST_WINDOW if cutoff is None else MAX_AGE)
+        found = await self.services.items.items_since(urls, floor)  # scored by item time
+        fresh: list[FeedItem] = []
+        for item in found:
+            when = item_time(item)
+            if when is None or when < floor:
+                continue
+            if cutoff is not None:
+                seen = item.seen.timestamp() if item.seen else 0.0
+                if seen <= cutoff and when.timestamp() <= cutoff:
+                    continue  # covered by an earlier digest
+            fresh.append(item)
+        return fresh
+
+    async def compose(self, chat_id: int, now: datetime, run: str, *, manual: bool = False) -> Body:
+        chat = await self.subscriptions.get_settings(chat_id)
+        subs = await self.subscriptions.list(chat_id)
+        urls = [sub.url for sub in subs]
+        await self.poller.refresh_many(urls, now)
+        items = await self.new_items(chat_id, urls, now)
+        stories = rank_stories(cluster_items(items), now, limit=self.settings.digest_max_items)
+        language = await self.language(chat_id)
+        if not stories:
+            mode = await self.runs.empty_mode(chat_id) or self.settings.digest_empty
+            parts = render_empty() if manual or mode == "notify" else []
+            return Body(run=run, parts=parts, cutoff=now.timestamp(), stories=0, language=language)
+        texts = await asyncio.gather(*(self.summarizer.text(story, language, now) for story in stories))
+        entries = [
+            Entry(title=story.title, url=story.url, line=text.line, sources=_sources(story),
+                  article_key=text.article_key)
+            for story, text in zip(stories, texts, strict=True)
+        ]  # fmt: skip
+        parts = render_digest(entries, local_day(now, zone_of(chat)))
+        return Body(run=run, parts=parts, cutoff=now.timestamp(), stories=len(stories), language=language)
+
+    # -- delivery ---------------------------------------------------------------------------------
+
+    async def run_scheduled(self, chat_id: int, day: str, *, touch: Touch | None = None) -> str:
+        """Send ``chat_id``'s digest of local ``day`` unless it was sent; returns what happened."""
+        now = await self.clock.now()
+        chat = await self.subscriptions.get_settings(chat_id)
+        if chat.last_digest_day is not None and chat.last_digest_day.isoformat() >= day:
+            return "already-sent"
+        if chat.parked or chat.paused:
+            return "parked" if chat.parked else "paused"
+        if local_day(now, zone_of(chat)).isoformat() != day:
+            return "stale"  # that local day is over; today's run is scheduled on its own
+        run = scheduled_run(chat_id, day)
+        return await self._run(run, chat_id, now, touch=touch, day=date.fromisoformat(day))
+
+    async def send_now(self, chat_id: int, request_id: str | int) -> str:
+        """/digest: the digest now (items since the last one); doesn't use up the scheduled one."""
+        now = await self.clock.now()
+        return await self._run(f"manual:{chat_id}:{request_id}", chat_id, now, day=None)
+
+    async def _run(self, run: str, chat_id: int, now: datetime, *, day: date | None,
+                   touch: Touch | None = None) -> str:  # fmt: skip
+        if self.courier is None:
+            raise RuntimeError("DigestService has no transport")
+        token = await self.runs.claim(run)
+        if token is None:
+            return "claimed"  # another worker is on it; the scheduler asks again later
+        keeper = asyncio.create_task(self._keep_alive(run, token, touch))
+        try:
+            body = await self.runs.body(run)
+            if body is None:
+                body = await self.runs.save_body(await self.compose(chat_id, now, run, manual=day is None))
+            try:
+                chat_id = await self._deliver(run, chat_id, body)
+            except ChatGone:
+                return "parked"
+            await self.runs.advance_cutoff(chat_id, body.cutoff)
+            if day is not None:
+                await self.subscriptions.mark_digest_sent(chat_id, day, run)
+            log.info("digest sent chat_id=%s run=%s stories=%d parts=%d", chat_id, run, body.stories,
+                     len(body.parts))  # fmt: skip
+            return "sent" if body.parts else "empty"
+        finally:
+            keeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await keeper
+            await self.runs.release(run, token)
+
+    async def _deliver(self, run: str, chat_id: int, body: Body) -> int:
+        assert self.courier is not None
+        done = await self.runs.sent_parts(run)
+        for index, part in enumerate(body.parts):
+            if index in done:
+                continue
+            try:
+                chat_id, message_id = await self.courier.send(chat_id, part)
+            except RejectedMessage as exc:
+                log.error("telegram refused a digest part, skipping it run=%s part=%d error=%s", run, index, exc)
+                message_id = 0
+            await self.runs.part_sent(run, index, message_id)
+        return chat_id
+
+    async def _keep_alive(self, run: str, token: str, touch: Touch | None) -> None:
+        while True:
+            await asyncio.sleep(KEEPALIVE_EVERY)
+            try:
+                await self.runs.extend(run, token)
+                if touch is not None:
+                    await touch()  # saq heartbeat: a dead worker's job is swept and retried
+            except Exception:  # keep trying; a Redis blip must not kill the run
+                log.warning("digest keep-alive failed run=%s", run, exc_info=True)
+
+    # -- notices ----------------------------------------------------------------------------------
+
+    async def notify(self, chats: list[int], text: str, key: str) -> None:
+        """Tell chats something (a feed failing for days): queued when workers run, else sent."""
+        if self.queue_notices is not None:
+            await self.queue_notices(chats, text, key)
+            return
+        for chat in chats:
+            await self.send_notice(chat, text)
+
+    async def send_notice(self, chat_id: int, text: str) -> bool:
+        if self.courier is None:
+            return False
+        try:
+            await self.courier.send(chat_id, Part(esc(text)))
+        except (ChatGone, RejectedMessage):
+            return False
+        return True

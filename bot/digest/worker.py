@@ -1,0 +1,47 @@
+"""``newsbot worker``: an extra digest worker process (feed polls and digest sends, no updates).
+
+Run as many as you like next to the bot (``DIGEST_WORKER=true`` already runs one inside it); they
+share the work through Redis. SIGTERM/SIGINT stop it after the running jobs get a short grace.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+
+from bot.config import Settings
+
+log = logging.getLogger(__name__)
+
+
+async def run_worker(settings: Settings) -> int:
+    if not settings.telegram_bot_token:
+        print("newsbot: TELEGRAM_BOT_TOKEN is not set; the worker sends digests with it.", file=sys.stderr)
+        return 2
+    from bot.digest.jobs import DigestJobs
+    from bot.digest.service import DigestService
+    from bot.services import Services
+    from bot.telegram.digest_sender import TelegramTransport  # the composition root picks the transport
+
+    services = Services.create(settings)
+    transport = TelegramTransport(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    jobs: DigestJobs | None = None
+    try:
+        await transport.start()
+        jobs = DigestJobs(DigestService(services, transport))
+        await jobs.start_workers()
+        log.info("digest worker running")
+        await stop.wait()
+    finally:
+        log.info("digest worker stopping")
+        if jobs is not None:
+            await jobs.stop()
+        await transport.close()
+        await services.aclose()
+    return 0

@@ -1,0 +1,125 @@
+"""The Telegram side of digest delivery: a Bot API transport for bot/digest/delivery.py, and the
+digest's start/stop inside the bot process.
+
+The transport uses its own ``telegram.Bot`` without PTB's AIORateLimiter: that limiter is per
+process and retries 429s by itself, while digests follow the one rate shared through Redis
+(``bot.digest.limiter``) and must see every 429 to pause all senders.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+import warnings
+from datetime import timedelta
+from typing import Any
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.request import HTTPXRequest
+
+from bot.config import Settings
+from bot.digest.delivery import ChatGone, ChatMoved, FloodWait, RejectedMessage, TransientSendError
+from bot.digest.runs import Button
+
+log = logging.getLogger(__name__)
+
+DIGEST_KEY = "digest"
+JOBS_KEY = "digest_jobs"
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+GONE_HINTS = ("chat not found", "user not found", "bot was kicked", "have no rights to send", "not enough rights",
+              "group chat was deactivated", "peer_id_invalid")  # fmt: skip
+
+
+def _plain(text: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", text))
+
+
+def keyboard(buttons: list[list[Button]]) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in buttons]
+    )
+
+
+def _seconds(exc: RetryAfter) -> float:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        value: Any = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+class TelegramTransport:
+    """``bot.digest.delivery.Transport`` over the Bot API."""
+
+    def __init__(self, settings: Settings, *, pool_size: int = 96) -> None:
+        self.bot = Bot(
+            settings.token(),
+            base_url=f"{settings.telegram_api_url}/bot",
+            base_file_url=f"{settings.telegram_api_url}/file/bot",
+            request=HTTPXRequest(connection_pool_size=pool_size, read_timeout=15, connect_timeout=5,
+                                 pool_timeout=30),
+        )  # fmt: skip
+
+    async def start(self) -> None:
+        await self.bot.initialize()
+
+    async def close(self) -> None:
+        await self.bot.shutdown()
+
+    async def send(self, chat_id: int, html_text: str, buttons: list[list[Button]]) -> int:
+        markup = keyboard(buttons)
+        try:
+            try:
+                message = await self.bot.send_message(
+                    chat_id, html_text, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW,
+                    reply_markup=markup,
+                )  # fmt: skip
+            except BadRequest as exc:
+                if "can't parse entities" not in str(exc).lower():
+                    raise
+                log.error("telegram rejected digest HTML, sending plain text error=%s", exc)
+                message = await self.bot.send_message(
+                    chat_id, _plain(html_text), link_preview_options=NO_PREVIEW, reply_markup=markup
+                )
+        except RetryAfter as exc:
+            raise FloodWait(_seconds(exc)) from exc
+        except ChatMigrated as exc:
+            raise ChatMoved(int(exc.new_chat_id)) from exc
+        except Forbidden as exc:
+            raise ChatGone(str(exc)) from exc
+        except BadRequest as exc:
+            if any(hint in str(exc).lower() for hint in GONE_HINTS):
+                raise ChatGone(str(exc)) from exc
+            raise RejectedMessage(str(exc)) from exc
+        except (TimedOut, NetworkError) as exc:
+            raise TransientSendError(str(exc)) from exc
+        return message.message_id
+
+
+async def start_digest(bot_data: dict[str, Any], settings: Settings, services: Any) -> None:
+    """In post_init: the digest service for handlers, and (DIGEST_WORKER) the in-process worker."""
+    from bot.digest.jobs import DigestJobs
+    from bot.digest.service import DigestService
+
+    transport = TelegramTransport(settings)
+    await transport.start()
+    service = DigestService(services, transport)
+    jobs = DigestJobs(service)
+    bot_data[DIGEST_KEY] = service
+    bot_data[JOBS_KEY] = jobs
+    if settings.digest_worker:
+        await jobs.start_workers()
+
+
+async def stop_digest(bot_data: dict[str, Any]) -> None:
+    """In post_shutdown, before the services close."""
+    jobs = bot_data.pop(JOBS_KEY, None)
+    service = bot_data.pop(DIGEST_KEY, None)
+    if jobs is not None:
+        await jobs.stop()
+    if service is not None and isinstance(service.transport, TelegramTransport):
+        await service.transport.close()

@@ -1,0 +1,217 @@
+"""When digests come and what they say, end to end with the controllable clock.
+
+The bot's scheduler reads "now" from a Redis key the test sets (DIGEST_TEST_CLOCK_KEY) and ticks
+every second, so a test walks through days, time zones and DST changes in seconds.
+"""
+
+from __future__ import annotations
+
+import time
+
+from tests.digest.e2e_support import DIGEST_HEADER, EMPTY_LINE, DigestWorld, Item, at, llm_responder
+
+DAY = "2026-03-02"  # a Monday; Berlin is UTC+1 (CET), New York UTC-5 (EST)
+MERGED = [
+    ("Alpha Times", "Parliament approves new climate law after marathon vote"),
+    ("Beta Post", "Parliament approves climate law after marathon vote in the capital"),
+    ("Gamma Daily", "Marathon vote: parliament approves new climate law"),
+]
+
+
+def _feeds(world: DigestWorld, start) -> dict[str, str]:
+    """Three outlets (on three different hosts) carrying one shared story plus one story each."""
+    port = world.site.port
+    hosts = {"Alpha Times": f"http://127.0.0.1:{port}", "Beta Post": f"http://localhost:{port}", "Gamma Daily": None}
+    uniques = {
+        "Alpha Times": "Storm floods coastal towns as rivers burst their banks",
+        "Beta Post": "Central bank holds interest rates steady amid cooling inflation",
+        "Gamma Daily": "Museum returns stolen bronze statues to their home country",
+    }
+    urls = {}
+    for n, (outlet, headline) in enumerate(MERGED):
+        slug = outlet.split()[0].lower()
+        shared = Item(headline, f"/{slug}/climate.html", f"{headline}. Lawmakers voted late on Monday.",
+                      start - (n + 1) * (start - start.replace(hour=5)) / 10)  # fmt: skip
+        unique = Item(uniques[outlet], f"/{slug}/unique.html", f"{uniques[outlet]}.", start.replace(hour=3))
+        for item in (shared, unique):
+            world.article(item.path, item.title, topic=headline if item is shared else item.title)
+        urls[outlet] = world.site.add(f"/feeds/{slug}.xml", _rss(outlet, [shared, unique], hosts[outlet], port),
+                                      content_type="application/rss+xml")  # fmt: skip
+    return urls
+
+
+def _rss(title: str, items: list[Item], host: str | None, port: int) -> str:
+    from email.utils import format_datetime
+    from html import escape
+
+    body = ""
+    for item in items:
+        # Gamma's copy of the shared story has no link (guid only): a third outlet without a third host
+        linked = host or (f"http://127.0.0.1:{port}" if "unique" in item.path else None)
+        link = f"<link>{linked}{item.path}</link>" if linked else ""
+        body += (f"<item><title>{escape(item.title)}</title>{link}<guid isPermaLink='false'>{title}{item.path}</guid>"
+                 f"<description>{escape(item.description)}</description>"
+                 f"<pubDate>{format_datetime(item.published, usegmt=True)}</pubDate></item>")  # fmt: skip
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title>{body}</channel></rss>'
+
+
+def test_local_times_merged_story_buttons_and_quiet_days(
+    bot_process, fake_telegram, fake_openai, article_server, redis_url, tmp_path
+):
+    world = DigestWorld(redis_url, fake_telegram, article_server, tmp_path)
+    fake_openai.set_responder(llm_responder)
+    start = at(DAY, "05:00")
+    world.set_clock(start)
+    feeds = _feeds(world, start)
+    alice, bob = 1101, 1102
+    bot_process(env=world.env())
+
+    for url in feeds.values():
+        assert world.command(alice, f"/subscribe {url}").plain_text.startswith("✅ Subscribed")
+    assert "Europe/Berlin" in world.command(alice, "/timezone berlin").plain_text
+    assert world.command(bob, f"/subscribe {feeds['Alpha Times']}").plain_text.startswith("✅")
+    assert "America/New_York" in world.command(bob, "/timezone America/New_York").plain_text
+    assert "no message" in world.command(bob, "/digest silent").plain_text
+
+    world.set_clock(at(DAY, "07:59", "Europe/Berlin"))
+    time.sleep(2.5)
+    assert not world.digests(alice)
+    world.set_clock(at(DAY, "08:00", "Europe/Berlin"))  # 07:00 UTC
+    [digest] = world.wait_digests(alice)
+    text = digest.plain_text
+    assert text.startswith(f"{DIGEST_HEADER} · Mon 2 Mar · 4 stories")
+    # the shared story: one entry, first (most sources), listing all three outlets
+    entries = text.split("\n\n")[1:]
+    assert len(entries) == 4 and sum("climate law" in entry for entry in entries) == 1
+    assert "parliament approves" in entries[0].lower()
+    sources = entries[0].splitlines()[-1]
+    assert sources.startswith("3 sources: ")
+    assert sorted(sources.removeprefix("3 sources: ").split(" · ")) == ["Alpha Times", "Beta Post", "Gamma Daily"]
+    assert "LLM line about" in text and digest.link_preview_disabled
+    headlines = [entry.splitlines()[0].split(". ", 1)[1] for entry in entries]
+    for headline in ("Storm floods", "Central bank holds", "Museum returns"):
+        assert sum(h.startswith(headline) for h in headlines) == 1
+    time.sleep(1.5)
+    assert not world.digests(bob)  # 02:00 in New York
+
+    world.set_clock(at(DAY, "07:59", "America/New_York"))
+    time.sleep(2)
+    assert not world.digests(bob)
+    world.set_clock(at(DAY, "08:00", "America/New_York"))  # 13:00 UTC
+    [bob_digest] = world.wait_digests(bob)
+    assert "2 stories" in bob_digest.plain_text and "via Alpha Times" in bob_digest.plain_text
+
+    # one summary per distinct article, however many chats carry it
+    keys = {data.split(":", 1)[1] for m in (digest, bob_digest) for data in m.callback_data}
+    assert fake_openai.count == len(keys)
+
+    # 📄 under an entry: the full summary, through the same flow as a link; 💬: the question prompt
+    summary_button = next(d for d in digest.callback_data if d.startswith("dsum:"))
+    fake_telegram.push_callback(alice, digest.message_id, summary_button)
+    [full] = fake_telegram.wait_for_messages(alice, 1, predicate=lambda m: m.reply_to_message_id == digest.message_id
+                                             and "Ask about this" in str(m.reply_markup))  # fmt: skip
+    assert "LLM line about" in full.plain_text and "climate law" in full.plain_text
+    ask_button = summary_button.replace("dsum:", "dask:")
+    fake_telegram.push_callback(alice, digest.message_id, ask_button)
+    fake_telegram.wait_for_messages(alice, 1, predicate=lambda m: "What would you like to know" in (m.plain_text or ""))
+    assert fake_openai.count == len(keys)  # the full summary came from the cache
+
+    world.set_clock(at(DAY, "21:00", "Europe/Berlin"))
+    time.sleep(2)
+    assert len(world.digests(alice)) == 1 and len(world.digests(bob)) == 1  # once per local day
+
+    # the next day nothing is new: a one-line note for Alice (default), nothing for Bob (silent)
+    world.set_clock(at("2026-03-03", "08:00", "Europe/Berlin"))
+    [_, note] = world.wait_digests(alice, 2)
+    assert note.plain_text == EMPTY_LINE and not note.reply_markup
+    world.set_clock(at("2026-03-03", "08:00", "America/New_York"))
+    deadline = time.monotonic() + 10
+    while world.redis.hget(f"nb:v1:digest:chat:{bob}", "last_day") != "2026-03-03" and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert world.redis.hget(f"nb:v1:digest:chat:{bob}", "last_day") == "2026-03-03"
+    assert len(world.digests(bob)) == 1
+    # /digest on request works any time and says so when there's nothing new
+    fake_telegram.push_command(alice, "/digest")
+    world.wait_digests(alice, 3)
+
+
+def test_dst_change_days(bot_process, fake_telegram, fake_openai, article_server, redis_url, tmp_path):
+    world = DigestWorld(redis_url, fake_telegram, article_server, tmp_path)
+    fake_openai.set_responder(llm_responder)
+    berlin, new_york = 1201, 1202
+    world.set_clock(at("2026-03-28", "00:00"))  # before either chat's slot that day
+    url = world.feed("/feeds/dst.xml", "Clock News", [Item("Clocks change this weekend", "/dst/1.html",
+                                                           "Clocks change.", at("2026-03-27", "23:00"))])  # fmt: skip
+    world.seed([berlin], [url], tz="Europe/Berlin", at="02:30")  # 02:30 doesn't exist on 29 March
+    world.seed([new_york], [url], tz="America/New_York", at="01:30")  # 01:30 happens twice on 1 Nov
+    bot_process(env=world.env())
+
+    # Europe/Berlin, spring forward: 02:00 CET -> 03:00 CEST; the 02:30 slot is 03:00 CEST = 01:00 UTC
+    world.set_clock(at("2026-03-29", "00:59"))
+    time.sleep(2)
+    assert not world.digests(berlin)
+    world.set_clock(at("2026-03-29", "01:00"))
+    world.wait_digests(berlin, 1)
+    world.set_clock(at("2026-03-29", "23:00"))
+    time.sleep(1.5)
+    assert len(world.digests(berlin)) == 1
+    world.set_clock(at("2026-03-30", "00:29"))  # the next day 02:30 CEST is 00:30 UTC
+    time.sleep(1.5)
+    assert len(world.digests(berlin)) == 1
+    world.set_clock(at("2026-03-30", "00:30"))
+    world.wait_digests(berlin, 2)
+
+    # America/New_York, fall back: 01:30 EDT (05:30 UTC) and again 01:30 EST (06:30 UTC): one digest
+    # (each clock jump above also passed a New York slot: wait for that day's digest to settle)
+    deadline = time.monotonic() + 10
+    while world.redis.hget(f"nb:v1:digest:chat:{new_york}", "last_day") != "2026-03-29" and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(0.5)
+    before = len(world.digests(new_york))
+    world.set_clock(at("2026-11-01", "05:29"))
+    time.sleep(2)
+    assert len(world.digests(new_york)) == before
+    world.set_clock(at("2026-11-01", "05:30"))
+    world.wait_digests(new_york, before + 1)
+    world.set_clock(at("2026-11-01", "06:31"))  # the second 01:30
+    time.sleep(2)
+    assert len(world.digests(new_york)) == before + 1
+    world.set_clock(at("2026-11-02", "06:30"))  # next day, 01:30 EST
+    world.wait_digests(new_york, before + 2)
+    # the unchanged feed was polled with its validators and answered 304 Not Modified
+    polls = [r for r in article_server.requests if r["path"] == "/feeds/dst.xml"]
+    assert len(polls) >= 3 and all("If-None-Match" in r["headers"] for r in polls[1:])
+    assert {r["status"] for r in polls[1:]} == {304}
+
+
+def test_feed_failing_for_days_is_reported_once(
+    bot_process, fake_telegram, fake_openai, article_server, redis_url, tmp_path
+):
+    from datetime import timedelta
+
+    from bot.store.feeds import state_key
+
+    world = DigestWorld(redis_url, fake_telegram, article_server, tmp_path)
+    fake_openai.set_responder(llm_responder)
+    start = at(DAY, "05:00")
+    world.set_clock(start)
+    url = world.feed("/feeds/flaky.xml", "Flaky Feed", [Item("Quiet day", "/flaky/1.html", "Quiet.", start)])
+    bot_process(env=world.env())
+    chat = 1301
+    assert world.command(chat, f"/subscribe {url}").plain_text.startswith("✅")
+    article_server.add("/feeds/flaky.xml", "server trouble", status=500)  # the feed breaks for good
+
+    def notices() -> list[str]:
+        return [m.plain_text for m in fake_telegram.messages(chat) if "hasn't worked" in (m.plain_text or "")]
+
+    for failures, hours in enumerate((1, 26, 51, 76), 1):  # backoff: 15 min, 30 min, 1 h, ...
+        world.set_clock(start + timedelta(hours=hours))
+        deadline = time.monotonic() + 10
+        while int(world.redis.hget(state_key(url), "failures") or 0) < failures and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert int(world.redis.hget(state_key(url), "failures") or 0) == failures
+        if failures == 3:  # 50 h after the first failure
+            fake_telegram.wait_for_messages(chat, 1, predicate=lambda m: "hasn't worked" in (m.plain_text or ""))
+    time.sleep(1.5)
+    [notice] = notices()
+    assert "hasn't worked for 2 days" in notice and url in notice
