@@ -14,7 +14,9 @@ from bot.errors import FetchError
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
 FEED_TYPES = frozenset(
-    {"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml", "text/xml"}
+    {"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml", "text/xml",
+     # JSON Feed (jsonfeed.org); plain JSON is accepted too and rejected by the parser if it isn't one
+     "application/feed+json", "application/json"}
 )
 KIND_TYPES: dict[str, frozenset[str]] = {"html": HTML_TYPES, "feed": FEED_TYPES}
 # Types servers use when they don't know: decide by sniffing the first bytes instead.
@@ -58,12 +60,12 @@ def refuse_type(mime: str, kinds: Collection[str]) -> FetchError:
         reason = "That link is a video, not an article."
     elif major == "audio":
         reason = "That link is an audio file, not an article."
+    elif mime in {"application/json", "application/ld+json", "text/javascript", "text/css"}:
+        reason = "That link is data for programs, not an article."
     elif mime in FEED_TYPES and "feed" not in kinds:
         reason = "That link is a feed or XML file, not an article."
     elif mime in HTML_TYPES and "html" not in kinds:
         reason = "That link is a web page, not a feed."
-    elif mime in {"application/json", "application/ld+json", "text/javascript", "text/css"}:
-        reason = "That link is data for programs, not an article."
     else:
         reason = "That link is a file download, not an article."
     return FetchError(reason, code=NOT_ARTICLE, detail=f"content_type={mime or '-'}")

@@ -637,6 +637,10 @@ async def test_feed_kind(site: Site, make_fetcher: Any) -> None:
     assert error.reason == "That link is a web page, not a feed."
     both = await fetcher.fetch(site.url("/page"), kinds=("html", "feed"))
     assert both.content_type == "text/html"
+    site.html("/feed.json", '{"version": "https://jsonfeed.org/version/1.1", "items": []}', "application/feed+json")
+    json_feed = await fetcher.fetch(site.url("/feed.json"), kinds=("feed",))
+    assert json_feed.content_type == "application/feed+json"
+    await _fails(fetcher.fetch(site.url("/feed.json")), "not_article")  # not an article page
 
 
 @pytest.mark.parametrize(

@@ -27,7 +27,8 @@ HELP = (
     "• /subscribe &lt;feed, site or preset&gt; — /sources lists presets.\n"
     "• /subscriptions, /unsubscribe, /export — manage them; send an .opml file to import.\n"
     "• /timezone Europe/Berlin, /digest_time 08:00 — when the digest comes.\n"
-    "• /digest — get it now; /digest off or /digest on — pause or resume.\n\n"
+    "• /digest — get it now; /digest off or /digest on — pause or resume;\n"
+    "  /digest silent or /digest notify — say nothing, or one line, on quiet days.\n\n"
     "In groups, mention me or reply to my messages."
 )
 
