@@ -66,3 +66,11 @@ def test_webhook_mode_for_replicas(bot_process, fake_telegram: FakeTelegram) -> 
     [welcome] = fake_telegram.wait_for_messages(CHAT, 1, timeout=15)
     assert "newsbot" in welcome.plain_text
     assert fake_telegram.webhook_deliveries
+
+
+def test_start_works_while_redis_is_down(bot_process, fake_telegram: FakeTelegram) -> None:
+    bot = bot_process(REDIS_URL="redis://127.0.0.1:1/0")  # nothing listens there
+    fake_telegram.push_command(CHAT, "/start")
+    [welcome] = fake_telegram.wait_for_messages(CHAT, 1)
+    assert "I'm newsbot" in welcome.plain_text
+    assert "unhandled error" not in bot.logs()

@@ -17,8 +17,11 @@ log = logging.getLogger(__name__)
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = update.effective_user
-    if update.effective_chat and await services_of(context).subscriptions.unpark(update.effective_chat.id):
-        log.info("chat unparked by /start chat_id=%s", update.effective_chat.id)  # digests resume
+    services = services_of(context)
+    chat = update.effective_chat
+    # Best effort: with Redis down the welcome still goes out; the next /start unparks.
+    if chat and await services.guard.call(lambda: services.subscriptions.unpark(chat.id), False):
+        log.info("chat unparked by /start chat_id=%s", chat.id)  # digests resume
     name = f", {html.escape(user.first_name)}" if user and user.first_name else ""
     if update.effective_message:
         await update.effective_message.reply_text(
