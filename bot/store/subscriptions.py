@@ -302,6 +302,13 @@ class SubscriptionStore:
     async def get_settings(self, chat_id: int) -> ChatSettings:
         return _settings(chat_id, await self.redis.hgetall(settings_key(chat_id)))
 
+    async def has_timezone(self, chat_id: int) -> bool:
+        """Whether the chat chose a time zone (get_settings fills in a default otherwise)."""
+        return bool(await self.redis.hexists(settings_key(chat_id), "tz"))
+
+    async def has_digest_time(self, chat_id: int) -> bool:
+        return bool(await self.redis.hexists(settings_key(chat_id), "at"))
+
     async def _set(self, chat_id: int, field: str, value: str) -> None:
         async def queue(pipe: Pipeline) -> None:
             pipe.hset(settings_key(chat_id), field, value)

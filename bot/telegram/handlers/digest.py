@@ -27,7 +27,7 @@ from bot.digest.schedule import TIME_HELP, ZONE_HELP, next_due_at, parse_hhmm, r
 from bot.digest.service import DigestService, zone_of
 from bot.errors import NewsbotError
 from bot.services import Services
-from bot.store.subscriptions import SubscriptionLimitError, settings_key
+from bot.store.subscriptions import SubscriptionLimitError
 from bot.telegram import sender, texts
 from bot.telegram.context import services_of
 from bot.telegram.digest_sender import DIGEST_KEY
@@ -164,14 +164,14 @@ async def add_feed(update: Update, context: ContextTypes.DEFAULT_TYPE, found: Fo
     chat = await store.get_settings(chat_id)
     lines = [f"✅ Subscribed to <b>{render.esc(name)}</b>.",
              _schedule_line(chat.timezone, chat.digest_time.strftime("%H:%M"), chat.paused)]  # fmt: skip
-    if not await services.redis.hexists(settings_key(chat_id), "tz"):
+    if not await store.has_timezone(chat_id):
         lines.append(ASK_TIMEZONE)
     log.info("subscribed chat_id=%s feed=%s", chat_id, found.url)
     return "\n\n".join(lines)
 
 
 async def _first_subscription(update: Update, services: Services, digest: DigestService, chat_id: int) -> None:
-    if not await services.redis.hexists(settings_key(chat_id), "at"):
+    if not await services.subscriptions.has_digest_time(chat_id):
         await services.subscriptions.set_digest_time(chat_id, services.settings.digest_default_time)
     user = update.effective_user
     if user and user.language_code and not await digest.runs.language(chat_id):
@@ -377,7 +377,7 @@ async def import_feeds(update: Update, context: ContextTypes.DEFAULT_TYPE, feeds
         blocks.append(f"Skipped {len(failed)}:\n" + "\n".join(failed))
     if limit_hit:
         blocks.append(render.esc(limit_hit))
-    if added and not await digest.services.redis.hexists(settings_key(chat_id), "tz"):
+    if added and not await digest.subscriptions.has_timezone(chat_id):
         blocks.append(ASK_TIMEZONE)
     log.info("opml import chat_id=%s added=%d known=%d failed=%d", chat_id, len(added), len(known), len(failed))
     return "\n\n".join(blocks)
