@@ -90,5 +90,6 @@ def setup_logging(level: str = "INFO", fmt: str = "kv", secrets: Iterable[str] =
     root.handlers[:] = [handler]
     root.setLevel(level)
     # httpx logs one INFO line per request (every getUpdates poll); keep them only when debugging.
-    for noisy in ("httpx", "httpcore", "httpx2", "httpcore2", "apscheduler"):
+    # saq's start-up line is a full repr of its Redis client; its warnings and errors still show.
+    for noisy in ("httpx", "httpcore", "httpx2", "httpcore2", "apscheduler", "saq"):
         logging.getLogger(noisy).setLevel(logging.DEBUG if level == "DEBUG" else logging.WARNING)

@@ -69,3 +69,17 @@ def test_dotenv_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
 def test_load_settings_names_variable() -> None:
     with pytest.raises(SettingsError, match="FETCH_MAX_BYTES"):
         load_settings(fetch_max_bytes=-1)
+
+
+def test_extract_command_reads_html_from_stdin(tmp_path: Path) -> None:
+    page = (ROOT / "tests" / "data" / "pages" / "seed.html").read_text()
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "extract", "-", "--url", "https://www.straitstimes.com/asia/x", "--text"],
+        input=page, capture_output=True, text=True, timeout=60, cwd=tmp_path,
+        env={k: v for k, v in os.environ.items() if not k.startswith(("REDIS_", "OPENAI_"))},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Russia is willing to conduct high-level negotiations with Ukraine" in result.stdout
+    assert "Join ST's Telegram channel" not in result.stdout
+    bad = run_cli("extract", "-", cwd=tmp_path)  # stdin without --url
+    assert bad.returncode == 2 and "--url" in bad.stderr
