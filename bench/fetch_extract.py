@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bot.config import Settings
 from bot.errors import ExtractError, FetchError
 from bot.extract import extract_article, extract_html
-from bot.fetch import Fetcher
+from bot.net.fetch import Fetcher
 
 PAGES = Path(__file__).resolve().parent.parent / "tests" / "data" / "pages"
 

@@ -24,9 +24,9 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from rouge_score import rouge_scorer
 
+from bot.engines.extractive import summarize_extractive
 from bot.models import Article
-from bot.summarize.offline import summarize_extractive
-from bot.summarize.sentences import split_sentences
+from bot.text.sentences import split_sentences
 
 DEFAULT_DATA = "/work/shared/data/cnndm-dev.jsonl"
 METRICS = ("rouge1", "rouge2", "rougeLsum")

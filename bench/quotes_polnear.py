@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bot.summarize.quotes import MIN_QUOTE_WORDS, extract_quotes
+from bot.text.quotes import MIN_QUOTE_WORDS, extract_quotes
 
 DEFAULT_DATA = "/work/shared/data/polnear-dev"
 QUOTE_MARKS = "\"“”„«»‘’'「"

@@ -21,10 +21,10 @@ import lxml.html
 from lxml import etree
 from trafilatura import bare_extraction
 
-from bot.content import HTML_TYPES, sniff_type
 from bot.errors import ExtractError, FetchError
 from bot.models import Article, Fetched
-from bot.urls import normalize_url, parse_user_url
+from bot.net.content import HTML_TYPES, sniff_type
+from bot.net.urls import normalize_url, parse_user_url
 
 MIN_WORDS = 40  # below this there is no article to summarize
 TEASER_WORDS = 150  # a page this short with paywall markers is a teaser, not the article

@@ -13,15 +13,15 @@ import time
 from dataclasses import dataclass
 
 from bot.config import Settings
+from bot.engines.summary import engine_identity, summarize
 from bot.errors import NewsbotError
 from bot.extract import extract_article
-from bot.fetch import Fetcher
-from bot.llm import LLM
+from bot.llm.client import LLM
 from bot.models import Article, Summary
+from bot.net.fetch import Fetcher
+from bot.net.urls import normalize_url, parse_user_url, url_key
 from bot.store.cache import Cache, summary_key
 from bot.store.singleflight import SingleFlight
-from bot.summarize.engine import engine_identity, summarize
-from bot.urls import normalize_url, parse_user_url, url_key
 
 log = logging.getLogger(__name__)
 

@@ -17,8 +17,8 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from bot.config import Settings
 from bot.digest.clock import Clock
-from bot.fetch import Fetcher
-from bot.llm import LLM
+from bot.llm.client import LLM
+from bot.net.fetch import Fetcher
 from bot.pipeline import Pipeline
 from bot.store.cache import Cache, Documents
 from bot.store.chats import ChatStore

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
+from bot.cli.extract import run_extract
 from bot.config import Settings
 from bot.errors import ExtractError
 from bot.extract import clean_paragraphs, clean_text, extract_article, extract_html, extract_plain_text
-from bot.extract_cli import run_extract
 from bot.models import Article, Fetched
 
 PAGES = Path(__file__).parent / "data" / "pages"

@@ -24,10 +24,10 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-import bot.fetch
+import bot.net.fetch
 from bot.config import Settings
 from bot.errors import FetchError
-from bot.fetch import Fetcher
+from bot.net.fetch import Fetcher
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 HTML = "<!doctype html><html><head><title>t</title></head><body><p>hello</p></body></html>"
@@ -149,12 +149,12 @@ async def make_fetcher() -> AsyncIterator[Callable[..., Fetcher]]:
 @pytest.fixture
 def loopback_is_public(monkeypatch: pytest.MonkeyPatch) -> None:
     """Let 127.0.0.1 pass the address policy (our test server must be a 'public' first hop)."""
-    real = bot.fetch.blocked_reason
+    real = bot.net.fetch.blocked_reason
 
     def patched(address: Any) -> str | None:
         return None if str(address) == "127.0.0.1" else real(address)
 
-    monkeypatch.setattr(bot.fetch, "blocked_reason", patched)
+    monkeypatch.setattr(bot.net.fetch, "blocked_reason", patched)
 
 
 async def _fails(coro: Awaitable[Any], code: str) -> FetchError:

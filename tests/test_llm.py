@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from bot.config import Settings
+from bot.engines.summary_llm import SummaryOut, prompt_version, summarize_llm
 from bot.errors import SummarizeError
-from bot.llm import LLM
+from bot.llm.client import LLM
 from bot.models import Article
-from bot.summarize.llm import SummaryOut, prompt_version, summarize_llm
 from tests.e2e.llm_scripts import seed_summary
 from tests.fakes.openai_api import FakeOpenAI
 

@@ -18,7 +18,7 @@ from itertools import combinations
 from urllib.parse import urlsplit
 
 from bot.digest.feeds import FeedItem, item_time
-from bot.digest.text import tokens
+from bot.text.clean import tokens
 
 TITLE_SIMILARITY = 0.6  # shared / sqrt(|a| * |b|) of headline words
 MIN_SHARED_WORDS = 3

@@ -17,7 +17,7 @@ import logging
 from typing import Protocol
 
 from bot.digest.limiter import SendLimiter
-from bot.digest.runs import Button, Part, RunStore
+from bot.store.runs import Button, Part, RunStore
 from bot.store.subscriptions import SubscriptionStore
 
 log = logging.getLogger(__name__)

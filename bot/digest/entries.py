@@ -14,15 +14,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.digest.compose import Story
-from bot.digest.runs import RunStore
-from bot.digest.text import shorten
+from bot.engines.summary import engine_identity
 from bot.errors import NewsbotError
 from bot.models import Summary
+from bot.net.urls import normalize_url, url_key
 from bot.pipeline import Pipeline
 from bot.services import Services
 from bot.store.cache import summary_key
-from bot.summarize.engine import engine_identity
-from bot.urls import normalize_url, url_key
+from bot.store.runs import RunStore
+from bot.text.clean import shorten
 
 log = logging.getLogger(__name__)
 

@@ -18,9 +18,9 @@ from urllib.parse import urljoin, urlsplit
 import feedparser
 
 from bot.digest.jsonfeed import looks_like_json, parse_json_feed
-from bot.digest.text import clean_text, html_to_text, shorten
 from bot.errors import FetchError
-from bot.urls import normalize_url
+from bot.net.urls import normalize_url
+from bot.text.clean import clean_text, html_to_text, shorten
 
 MAX_ITEMS = 200  # per feed and fetch; real feeds carry 10-100
 TITLE_CHARS = 300
@@ -95,7 +95,7 @@ class RawEntry(NamedTuple):
 
 
 def identity(url: str) -> str | None:
-    """The URL's identity (bot.urls.normalize_url), or None when it isn't a usable web link."""
+    """The URL's identity (bot.net.urls.normalize_url), or None when it isn't a usable web link."""
     try:
         return normalize_url(url)
     except FetchError:

@@ -12,7 +12,7 @@ Three queues, so one kind of work never waits behind another:
   a worker that dies mid-job leaves a job that saq's sweep retries within seconds.
 
 Keys only dedupe while a job is pending or running: exactly-once per chat and day comes from the
-run state in ``bot.digest.runs`` (claim, stored body, sent parts, mark-sent after the 200s).
+run state in ``bot.store.runs`` (claim, stored body, sent parts, mark-sent after the 200s).
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.digest.feeds import identity
-from bot.digest.text import clean_text
+from bot.text.clean import clean_text
 
 try:  # defusedxml is optional: not a declared dependency (yet)
     from defusedxml import DefusedXmlException

@@ -16,10 +16,10 @@ from datetime import datetime, timedelta
 from bot.digest.feeds import FeedLink, ParsedFeed, discover_feeds, parse_feed
 from bot.errors import FetchError, NewsbotError
 from bot.models import Fetched
+from bot.net.urls import normalize_url, parse_user_url
 from bot.services import Services
 from bot.store.feeds import FeedState, feed_id
 from bot.store.subscriptions import subs_key
-from bot.urls import normalize_url, parse_user_url
 
 log = logging.getLogger(__name__)
 

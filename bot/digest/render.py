@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from bot.digest.runs import Button, Part
-from bot.digest.text import shorten
 from bot.render import MAX_MESSAGE, esc, utf16_len
+from bot.store.runs import Button, Part
+from bot.text.clean import shorten
 
 EMPTY_TEXT = "Nothing new from your sources today."
 MAX_SOURCES_SHOWN = 6

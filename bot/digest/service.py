@@ -19,10 +19,10 @@ from bot.digest.feeds import FeedItem, item_time
 from bot.digest.limiter import SendLimiter
 from bot.digest.polling import FeedPoller
 from bot.digest.render import Entry, render_digest, render_empty
-from bot.digest.runs import Body, Part, RunStore, scheduled_run
 from bot.digest.schedule import is_due, local_day
 from bot.render import esc
 from bot.services import Services
+from bot.store.runs import Body, Part, RunStore, scheduled_run
 from bot.store.subscriptions import ChatSettings
 
 log = logging.getLogger(__name__)

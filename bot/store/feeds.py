@@ -1,6 +1,6 @@
 """Per-feed fetch state and the recent items of every feed (for building digests).
 
-Keys (all under PREFIX; ``<feed>`` is ``bot.urls.url_key`` of the feed URL):
+Keys (all under PREFIX; ``<feed>`` is ``bot.net.urls.url_key`` of the feed URL):
 
 * ``feed:state:<feed>``        hash: etag, last_modified, last_success, failures, first_failure,
   backoff_until, last_error, reported (expires STATE_TTL after the last write)
@@ -24,8 +24,8 @@ from typing import Any
 import redis.asyncio as redis_async
 
 from bot.digest.feeds import FeedItem, item_time
+from bot.net.urls import url_key
 from bot.store.keys import PREFIX
-from bot.urls import url_key
 
 STATE_TTL = 30 * 24 * 3600
 ITEM_TTL = 48 * 3600

@@ -28,11 +28,11 @@ from zoneinfo import ZoneInfo
 import redis.asyncio as redis_async
 from redis.asyncio.client import Pipeline
 
-from bot.digest.text import clean_text
 from bot.errors import NewsbotError
+from bot.net.urls import normalize_url
 from bot.store.durable import DurableWriter
 from bot.store.keys import PREFIX
-from bot.urls import normalize_url
+from bot.text.clean import clean_text
 
 DEFAULT_LIMIT = 50
 DEFAULT_TIMEZONE = "UTC"

@@ -22,7 +22,7 @@ from telegram.request import HTTPXRequest
 
 from bot.config import Settings
 from bot.digest.delivery import ChatGone, ChatMoved, FloodWait, RejectedMessage, TransientSendError
-from bot.digest.runs import Button
+from bot.store.runs import Button
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ import feedparser
 import pytest
 
 from bot.digest.feeds import FeedItem, discover_feeds, parse_feed
-from bot.digest.text import html_to_text, shorten, tokens
+from bot.text.clean import html_to_text, shorten, tokens
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "feeds"
 FEED_URL = "https://news.example.com/feeds/world.xml"

@@ -5,7 +5,7 @@ from importlib.resources import files
 from urllib.parse import urlsplit
 
 from bot.digest.sources import find_source, load_sources
-from bot.urls import normalize_url
+from bot.net.urls import normalize_url
 
 
 def test_curated_sources_are_well_formed() -> None:

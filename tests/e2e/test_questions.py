@@ -83,7 +83,7 @@ def test_offline_answers_are_verbatim_and_admit_ignorance(
     assert text.startswith("From the article:")
     assert "Dmitry Peskov" in text
     body = " ".join((PAGES_DIR.parent / "seed-article.txt").read_text().split())
-    from bot.summarize.sentences import split_sentences
+    from bot.text.sentences import split_sentences
 
     for sentence in split_sentences(text.removeprefix("From the article:").strip()):
         assert " ".join(sentence.split()) in body  # every sentence verbatim from the article

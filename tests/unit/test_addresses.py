@@ -7,7 +7,7 @@ import ipaddress
 
 import pytest
 
-from bot.addresses import blocked_reason, is_public_address, normalize_ip, parse_ip, parse_ipv4_number
+from bot.net.addresses import blocked_reason, is_public_address, normalize_ip, parse_ip, parse_ipv4_number
 
 NOTES_V4 = [
     "0.0.0.0/8",

@@ -1,13 +1,13 @@
-"""Offline follow-up answers (bot.answer_offline)."""
+"""Offline follow-up answers (bot.engines.retrieval)."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.answer_offline import BM25, NOT_COVERED, PREFIX, answer_extractive
+from bot.engines.retrieval import BM25, NOT_COVERED, PREFIX, answer_extractive
 from bot.models import Answer, Article
-from bot.summarize.quotes import verify_quote
-from bot.summarize.sentences import split_sentences
+from bot.text.quotes import verify_quote
+from bot.text.sentences import split_sentences
 from tests.unit.test_quotes import SEED_TEXT
 
 

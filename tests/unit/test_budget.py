@@ -1,5 +1,5 @@
-from bot.summarize.budget import GAP, estimate_tokens, fit_article
-from bot.summarize.prompts import Prompt
+from bot.llm.budget import GAP, estimate_tokens, fit_article
+from bot.llm.prompts import Prompt
 
 
 def test_short_article_untouched() -> None:

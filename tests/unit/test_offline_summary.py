@@ -1,11 +1,10 @@
-"""The extractive summary engine (bot.summarize.offline)."""
+"""The extractive summary engine (bot.engines.extractive)."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.models import Article, Summary
-from bot.summarize.offline import (
+from bot.engines.extractive import (
     clean_sentence,
     compress_sentence,
     is_boilerplate,
@@ -14,7 +13,8 @@ from bot.summarize.offline import (
     select_sentences,
     summarize_extractive,
 )
-from bot.summarize.quotes import verify_quote
+from bot.models import Article, Summary
+from bot.text.quotes import verify_quote
 from tests.unit.test_quotes import SEED_PARAGRAPHS
 
 TITLE = SEED_PARAGRAPHS[0]

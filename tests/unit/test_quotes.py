@@ -1,11 +1,11 @@
-"""Quote extraction, attribution, ranking and verification (bot.summarize.quotes)."""
+"""Quote extraction, attribution, ranking and verification (bot.text.quotes)."""
 
 from __future__ import annotations
 
 import pytest
 
 from bot.models import Quote
-from bot.summarize.quotes import (
+from bot.text.quotes import (
     MIN_QUOTE_WORDS,
     extract_quotes,
     find_quote_spans,

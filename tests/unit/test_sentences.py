@@ -1,10 +1,10 @@
-"""Sentence splitting for news copy (bot.summarize.sentences)."""
+"""Sentence splitting for news copy (bot.text.sentences)."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.summarize.sentences import sentence_spans, split_sentences
+from bot.text.sentences import sentence_spans, split_sentences
 
 
 @pytest.mark.parametrize(

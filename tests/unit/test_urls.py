@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from bot.errors import FetchError
-from bot.urls import BAD_URL_REASON, normalize_url, parse_user_url, url_key
+from bot.net.urls import BAD_URL_REASON, normalize_url, parse_user_url, url_key
 
 
 @pytest.mark.parametrize(

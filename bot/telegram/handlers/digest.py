@@ -26,13 +26,13 @@ from bot.digest.presets import find_preset, presets
 from bot.digest.schedule import TIME_HELP, ZONE_HELP, next_due_at, parse_hhmm, resolve_timezone
 from bot.digest.service import DigestService, zone_of
 from bot.errors import NewsbotError
+from bot.net.urls import url_key
 from bot.services import Services
 from bot.store.subscriptions import SubscriptionLimitError
 from bot.telegram import sender, texts
 from bot.telegram.context import services_of
 from bot.telegram.digest_sender import DIGEST_KEY
 from bot.telegram.handlers import links, questions
-from bot.urls import url_key
 
 log = logging.getLogger(__name__)
 

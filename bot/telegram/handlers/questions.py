@@ -9,7 +9,7 @@ from telegram.constants import ChatAction
 from telegram.ext import ContextTypes
 
 from bot import render
-from bot.answer import answer_question
+from bot.engines.answer import answer_question
 from bot.errors import NewsbotError
 from bot.models import Article
 from bot.services import Services

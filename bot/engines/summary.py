@@ -10,12 +10,12 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from bot.engines.extractive import summarize_extractive
+from bot.engines.summary_llm import prompt_version, summarize_llm
 from bot.errors import SummarizeError
-from bot.llm import LLM
+from bot.llm.client import LLM
 from bot.models import Article, Summary
-from bot.summarize.llm import prompt_version, summarize_llm
-from bot.summarize.offline import summarize_extractive
-from bot.summarize.quotes import verify_quotes
+from bot.text.quotes import verify_quotes
 
 log = logging.getLogger(__name__)
 

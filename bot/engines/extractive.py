@@ -14,9 +14,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from bot.models import Article, Summary
-from bot.summarize.quotes import extract_quotes, verify_quotes
-from bot.summarize.sentences import split_sentences
-from bot.summarize.text_stats import content_terms
+from bot.text.quotes import extract_quotes, verify_quotes
+from bot.text.sentences import split_sentences
+from bot.text.stats import content_terms
 
 __all__ = [
     "clean_sentence",

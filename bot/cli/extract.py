@@ -15,8 +15,8 @@ from typing import TextIO
 from bot.config import Settings
 from bot.errors import ExtractError, FetchError
 from bot.extract import extract_article, extract_html
-from bot.fetch import Fetcher
 from bot.models import Article
+from bot.net.fetch import Fetcher
 
 log = logging.getLogger(__name__)
 

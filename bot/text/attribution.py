@@ -2,7 +2,7 @@
 
 Rule-based on purpose: no model download, a few milliseconds per article, and the rules are
 the ones news copy follows ('"...," he said', 'said John Smith', 'X told Y: "..."',
-'according to X'). Internal to :mod:`bot.summarize.quotes`.
+'according to X'). Internal to :mod:`bot.text.quotes`.
 """
 
 from __future__ import annotations

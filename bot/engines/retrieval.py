@@ -12,11 +12,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from bot.engines.extractive import clean_sentence, is_boilerplate, is_caption, is_heading
 from bot.models import Answer, Article, Quote
-from bot.summarize.offline import clean_sentence, is_boilerplate, is_caption, is_heading
-from bot.summarize.quotes import extract_quotes, normalize_for_match, verify_quotes
-from bot.summarize.sentences import split_sentences
-from bot.summarize.text_stats import content_terms
+from bot.text.quotes import extract_quotes, normalize_for_match, verify_quotes
+from bot.text.sentences import split_sentences
+from bot.text.stats import content_terms
 
 __all__ = ["BM25", "NOT_COVERED", "PREFIX", "answer_extractive"]
 

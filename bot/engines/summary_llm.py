@@ -7,10 +7,10 @@ from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
-from bot.llm import LLM, QUOTES_SCHEMA, STRING_SCHEMA, QuoteOut
+from bot.llm.budget import fit_article
+from bot.llm.client import LLM, QUOTES_SCHEMA, STRING_SCHEMA, QuoteOut
+from bot.llm.prompts import load_prompt, version_of
 from bot.models import Article, Summary
-from bot.summarize.budget import fit_article
-from bot.summarize.prompts import load_prompt, version_of
 
 PROMPTS = ("summary.system", "summary.user", "repair")
 

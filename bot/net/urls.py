@@ -15,8 +15,8 @@ from urllib.parse import quote, unquote_plus, urlsplit, urlunsplit
 
 import idna
 
-from bot.addresses import parse_ipv4_number
 from bot.errors import FetchError
+from bot.net.addresses import parse_ipv4_number
 
 BAD_URL_REASON = "That doesn't look like a web link."
 MAX_URL_CHARS = 4096  # far beyond real article links; keeps hostile input cheap

@@ -18,7 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from bot.models import Quote
-from bot.summarize.attribution import (
+from bot.text.attribution import (
     People,
     Subject,
     attribute_after,
@@ -27,8 +27,8 @@ from bot.summarize.attribution import (
     speaker_name,
     tokenize,
 )
-from bot.summarize.quote_marks import quoted_spans
-from bot.summarize.sentences import sentence_spans
+from bot.text.quote_marks import quoted_spans
+from bot.text.sentences import sentence_spans
 
 __all__ = [
     "MIN_QUOTE_WORDS",

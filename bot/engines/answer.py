@@ -13,13 +13,13 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from bot.answer_offline import answer_extractive
+from bot.engines.retrieval import answer_extractive
 from bot.errors import SummarizeError
-from bot.llm import LLM, QUOTES_SCHEMA, STRING_SCHEMA, QuoteOut
+from bot.llm.budget import estimate_tokens, fit_article
+from bot.llm.client import LLM, QUOTES_SCHEMA, STRING_SCHEMA, QuoteOut
+from bot.llm.prompts import load_prompt
 from bot.models import Answer, Article
-from bot.summarize.budget import estimate_tokens, fit_article
-from bot.summarize.prompts import load_prompt
-from bot.summarize.quotes import verify_quotes
+from bot.text.quotes import verify_quotes
 
 log = logging.getLogger(__name__)
 

@@ -61,7 +61,7 @@ def _worker(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _extract(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.extract_cli import run_extract
+    from bot.cli.extract import run_extract
 
     stdin_html = None
     url = args.url
@@ -79,7 +79,7 @@ def _extract(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _summarize(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.summarize_cli import run_summarize
+    from bot.cli.summarize import run_summarize
 
     text = sys.stdin.read() if args.url == "-" else None
     return asyncio.run(

@@ -26,9 +26,11 @@ from urllib.parse import urlsplit
 import httpcore
 import httpx
 
-from bot.addresses import blocked_reason, parse_ip
 from bot.config import Settings
-from bot.content import (
+from bot.errors import FetchError
+from bot.models import Fetched
+from bot.net.addresses import blocked_reason, parse_ip
+from bot.net.content import (
     UNKNOWN_TYPES,
     BoundedInflater,
     accepted_types,
@@ -39,9 +41,7 @@ from bot.content import (
     refuse_type,
     sniff_type,
 )
-from bot.errors import FetchError
-from bot.models import Fetched
-from bot.urls import parse_user_url
+from bot.net.urls import parse_user_url
 
 log = logging.getLogger(__name__)
 

@@ -18,8 +18,8 @@ from pydantic import BaseModel, ValidationError
 
 from bot.config import Settings
 from bot.errors import SummarizeError
+from bot.llm.prompts import load_prompt
 from bot.models import Quote
-from bot.summarize.prompts import load_prompt
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,1 @@
+"""The OpenAI-compatible client, prompt templates and the token budget."""

@@ -1,0 +1,2 @@
+"""Pure text work in any language: cleaning, sentences, words, quote marks, attribution,
+quote extraction and verification."""
