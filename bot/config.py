@@ -10,6 +10,8 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.timeofday import parse_hhmm
+
 IntList = Annotated[list[int], NoDecode]
 
 
@@ -90,8 +92,6 @@ class Settings(BaseSettings):
     digest_empty: Literal["notify", "silent"] = "notify"  # a day with nothing new: one line, or nothing
     digest_worker: bool = True  # run a digest worker inside `newsbot run` (`newsbot worker` adds more)
     digest_tick_seconds: int = Field(60, ge=1, le=3600)  # how often due digests/feeds are checked
-    # TEST ONLY: read the scheduler's "now" (epoch seconds) from this Redis key when it is set.
-    digest_test_clock_key: str | None = None
     # TEST/DEV ONLY: a JSON file replacing the built-in /sources list (bot/data/sources.json).
     digest_sources_file: str | None = None
 
@@ -134,8 +134,6 @@ class Settings(BaseSettings):
     @classmethod
     def _hhmm(cls, value: object) -> object:
         if isinstance(value, str):
-            from bot.digest.schedule import parse_hhmm
-
             return parse_hhmm(value)
         return value
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import math
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import asdict, dataclass, field, fields
+from datetime import datetime
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -89,3 +91,74 @@ class Answer(BaseModel):
     quotes: list[Quote] = Field(default_factory=list)
     engine: Literal["llm", "extractive"]
     found: bool = True  # False when the article does not cover the question
+
+
+# -- the daily digest ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FeedItem:
+    key: str  # dedupe key: URL identity, else "guid:<hash>", else "title:<hash>"
+    guid: str | None
+    url: str | None  # absolute http(s) link to the article
+    title: str
+    summary: str  # plain text, short (the feed parser caps it)
+    published: datetime | None  # aware, UTC
+    feed_url: str
+    source: str  # feed title, else the site's host
+    seen: datetime | None = None  # when the bot first stored it (set by ItemStore)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        for name in ("published", "seen"):
+            data[name] = data[name].isoformat() if data[name] else None
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FeedItem:
+        values = {f.name: data.get(f.name) for f in fields(cls)}
+        for name in ("published", "seen"):
+            values[name] = datetime.fromisoformat(values[name]) if values[name] else None
+        return cls(**values)
+
+
+def item_time(item: FeedItem) -> datetime | None:
+    """When an item happened, as far as we know: published, else first seen by the bot."""
+    return item.published or item.seen
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    title: str
+    url: str | None
+    line: str
+    sources: list[tuple[str, str | None]]  # (outlet name, its link)
+    article_key: str | None
+
+
+Button = tuple[str, str]  # (label, callback data)
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    html: str
+    buttons: list[list[Button]] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    run: str
+    parts: list[Part]
+    cutoff: float  # epoch seconds: items up to here are covered by this digest
+    stories: int
+    language: str = "en"
+
+    def dumps(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False)
+
+    @classmethod
+    def loads(cls, raw: str | bytes) -> Body:
+        data = json.loads(raw)
+        parts = [Part(html=p["html"], buttons=[[tuple(b) for b in row] for row in p["buttons"]]) for p in data["parts"]]
+        return cls(run=data["run"], parts=parts, cutoff=float(data["cutoff"]), stories=int(data["stories"]),
+                   language=data.get("language", "en"))

@@ -115,12 +115,21 @@ class Pipeline:
         key, article = text_article(text)
         return await self.summarize_article(key, article, language=language)
 
+    async def cached_summary(self, article: Article, *, language: str) -> Summary | None:
+        """The summary the configured engine already made of this text, if any (no work done)."""
+        return await self.cache.get_summary(self._summary_key(article, language, self.llm))
+
+    def _summary_key(self, article: Article, language: str, llm: LLM | None) -> str:
+        version, model, lang = engine_identity(llm, language)
+        return summary_key(article.text_hash, version, model, lang)
+
     async def summarize_article(
-        self, key: str, article: Article, *, language: str, started: float | None = None
+        self, key: str, article: Article, *, language: str, started: float | None = None, offline: bool = False
     ) -> SummaryResult:
+        """Summarize (or find in the cache); ``offline`` forces the extractive engine (digest budget)."""
         started = time.monotonic() if started is None else started
-        version, model, lang = engine_identity(self.llm, language)
-        skey = summary_key(article.text_hash, version, model, lang)
+        llm = None if offline else self.llm
+        skey = self._summary_key(article, language, llm)
         computed = False
 
         async def lookup() -> Summary | None:
@@ -134,11 +143,11 @@ class Pipeline:
             summary = await summarize(
                 article,
                 language=language,
-                llm=self.llm,
+                llm=llm,
                 token_budget=self.settings.llm_article_token_budget,
                 llm_deadline=max(remaining, 3.0),
             )
-            fell_back = self.llm is not None and summary.engine != "llm"
+            fell_back = llm is not None and summary.engine != "llm"
             ttl = FALLBACK_SUMMARY_TTL if fell_back else self.settings.summary_cache_ttl
             await self.cache.put_summary(skey, summary, ttl)
             return summary

@@ -16,7 +16,12 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from bot.config import Settings
-from bot.digest.clock import Clock
+from bot.digest.clock import Clock, SystemClock
+from bot.digest.delivery import Transport
+from bot.digest.entries import EntrySummarizer
+from bot.digest.limiter import SendLimiter
+from bot.digest.polling import FeedPoller
+from bot.digest.service import DigestService
 from bot.llm.client import LLM
 from bot.net.fetch import Fetcher
 from bot.pipeline import Pipeline
@@ -25,6 +30,7 @@ from bot.store.chats import ChatStore
 from bot.store.feeds import FeedStateStore, ItemStore
 from bot.store.guard import RedisGuard
 from bot.store.limits import RateLimiter
+from bot.store.runs import RunStore
 from bot.store.singleflight import SingleFlight
 from bot.store.subscriptions import SubscriptionStore
 
@@ -62,7 +68,7 @@ class Services:
     clock: Clock
 
     @classmethod
-    def create(cls, settings: Settings) -> Services:
+    def create(cls, settings: Settings, *, clock: Clock | None = None) -> Services:
         redis = make_redis(settings.redis_url)
         guard = RedisGuard()
         fetcher = Fetcher(settings)
@@ -82,7 +88,7 @@ class Services:
             subscriptions=SubscriptionStore(redis, limit=settings.digest_max_subscriptions),
             feed_states=FeedStateStore(redis),
             items=ItemStore(redis),
-            clock=Clock(redis, settings.digest_test_clock_key),
+            clock=clock or SystemClock(),
         )
 
     async def aclose(self) -> None:
@@ -90,3 +96,23 @@ class Services:
         if self.llm:
             await self.llm.aclose()
         await self.redis.aclose()
+
+
+def build_digest(services: Services, transport: Transport | None) -> DigestService:
+    """The digest service on this process's shared collaborators."""
+    settings = services.settings
+    pipeline = services.pipeline
+    poller = FeedPoller(
+        services.fetcher, items=services.items, states=services.feed_states, subscriptions=services.subscriptions,
+        flight=pipeline.flight, interval=settings.digest_poll_interval, wait_timeout=settings.fetch_timeout + 10,
+    )  # fmt: skip
+    runs = RunStore(services.redis)
+    summarizer = EntrySummarizer(
+        pipeline, runs, daily_budget=settings.digest_llm_daily_budget,
+        wait_timeout=settings.summary_deadline + settings.fetch_timeout,
+    )  # fmt: skip
+    return DigestService(
+        settings, poller=poller, summarizer=summarizer, subscriptions=services.subscriptions, items=services.items,
+        runs=runs, chats=services.chats, limiter=SendLimiter(services.redis, settings.digest_send_rate),
+        clock=services.clock, transport=transport,
+    )  # fmt: skip

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bot.config import Settings, SettingsError, load_settings
+from bot.digest.clock import Clock
 from bot.logs import setup_logging
 
 EXIT_USAGE = 2
@@ -44,23 +45,23 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _run(settings: Settings, args: argparse.Namespace) -> int:
+def _run(settings: Settings, args: argparse.Namespace, clock: Clock | None) -> int:
     if not settings.telegram_bot_token:
         print(f"newsbot: {NO_TOKEN}", file=sys.stderr)
         return EXIT_USAGE
     from bot.telegram.app import run
 
-    run(settings)
+    run(settings, clock=clock)
     return 0
 
 
-def _worker(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.digest.worker import run_worker
+def _worker(settings: Settings, args: argparse.Namespace, clock: Clock | None) -> int:
+    from bot.cli.worker import run_worker
 
-    return asyncio.run(run_worker(settings))
+    return asyncio.run(run_worker(settings, clock=clock))
 
 
-def _extract(settings: Settings, args: argparse.Namespace) -> int:
+def _extract(settings: Settings, args: argparse.Namespace, clock: Clock | None) -> int:
     from bot.cli.extract import run_extract
 
     stdin_html = None
@@ -78,7 +79,7 @@ def _extract(settings: Settings, args: argparse.Namespace) -> int:
     )
 
 
-def _summarize(settings: Settings, args: argparse.Namespace) -> int:
+def _summarize(settings: Settings, args: argparse.Namespace, clock: Clock | None) -> int:
     from bot.cli.summarize import run_summarize
 
     text = sys.stdin.read() if args.url == "-" else None
@@ -87,7 +88,7 @@ def _summarize(settings: Settings, args: argparse.Namespace) -> int:
     )
 
 
-def _healthcheck(settings: Settings, args: argparse.Namespace) -> int:
+def _healthcheck(settings: Settings, args: argparse.Namespace, clock: Clock | None) -> int:
     from bot.telegram.app import HEARTBEAT_EVERY
 
     try:
@@ -101,7 +102,7 @@ def _healthcheck(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
+COMMANDS: dict[str, Callable[[Settings, argparse.Namespace, Clock | None], int]] = {
     "run": _run,
     "worker": _worker,
     "extract": _extract,
@@ -110,7 +111,8 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
 }
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> int:
+    """The command line; ``clock`` replaces the digest's system clock (tests walk it through days)."""
     args = _parser().parse_args(argv)
     try:
         settings = load_settings()
@@ -122,6 +124,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         secrets.append(settings.openai_api_key.get_secret_value())
     setup_logging(settings.log_level, settings.log_format, secrets)
     try:
-        return COMMANDS[args.command](settings, args)
+        return COMMANDS[args.command](settings, args, clock)
     except KeyboardInterrupt:
         return 130

@@ -17,7 +17,7 @@ from datetime import datetime
 from itertools import combinations
 from urllib.parse import urlsplit
 
-from bot.digest.feeds import FeedItem, item_time
+from bot.models import FeedItem, item_time
 from bot.text.clean import tokens
 
 TITLE_SIMILARITY = 0.6  # shared / sqrt(|a| * |b|) of headline words

@@ -17,7 +17,8 @@ import logging
 from typing import Protocol
 
 from bot.digest.limiter import SendLimiter
-from bot.store.runs import Button, Part, RunStore
+from bot.models import Button, Part
+from bot.store.runs import RunStore
 from bot.store.subscriptions import SubscriptionStore
 
 log = logging.getLogger(__name__)

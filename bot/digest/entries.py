@@ -14,13 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.digest.compose import Story
-from bot.engines.summary import engine_identity
 from bot.errors import NewsbotError
 from bot.models import Summary
 from bot.net.urls import normalize_url, url_key
 from bot.pipeline import Pipeline
-from bot.services import Services
-from bot.store.cache import summary_key
 from bot.store.runs import RunStore
 from bot.text.clean import shorten
 
@@ -67,16 +64,11 @@ def feed_text(story: Story) -> str:
 
 
 class EntrySummarizer:
-    def __init__(self, services: Services, runs: RunStore, *, daily_budget: int) -> None:
-        self.services = services
+    def __init__(self, pipeline: Pipeline, runs: RunStore, *, daily_budget: int, wait_timeout: float) -> None:
+        self.pipeline = pipeline
         self.runs = runs
         self.daily_budget = daily_budget
-        self.pipeline = services.pipeline
-        self.offline = (
-            Pipeline(services.settings, self.pipeline.cache, self.pipeline.flight, self.pipeline.fetcher, None)
-            if self.pipeline.llm is not None
-            else self.pipeline
-        )
+        self.wait_timeout = wait_timeout  # how long a second process waits for the first one's line
 
     async def text(self, story: Story, language: str, now: datetime) -> EntryText:
         key = story_cache_key(story)
@@ -91,8 +83,9 @@ class EntrySummarizer:
                                                        "engine": entry.engine}, ttl)  # fmt: skip
             return entry
 
-        wait = self.services.settings.summary_deadline + self.services.settings.fetch_timeout
-        return await self.pipeline.flight.run(f"dentry:{key}:{language}", lookup, compute, wait_timeout=wait)
+        return await self.pipeline.flight.run(
+            f"dentry:{key}:{language}", lookup, compute, wait_timeout=self.wait_timeout
+        )
 
     async def _compute(self, story: Story, language: str, now: datetime) -> tuple[EntryText, int]:
         fallback = EntryText(feed_text(story), None, "feed")
@@ -105,15 +98,15 @@ class EntrySummarizer:
             return fallback, FEED_TEXT_TTL
         await self.pipeline.cache.remember_url(article_key, normalize_url(story.url))
         summary: Summary | None = None
-        llm = self.pipeline.llm
         try:
-            if llm is not None:
-                version, model, lang = engine_identity(llm, language)
-                summary = await self.pipeline.cache.get_summary(summary_key(article.text_hash, version, model, lang))
+            if self.pipeline.llm is not None:
+                summary = await self.pipeline.cached_summary(article, language=language)
                 if summary is None and await self.runs.take_llm_budget(now.date(), self.daily_budget):
                     summary = (await self.pipeline.summarize_article(article_key, article, language=language)).summary
             if summary is None:
-                summary = (await self.offline.summarize_article(article_key, article, language=language)).summary
+                summary = (
+                    await self.pipeline.summarize_article(article_key, article, language=language, offline=True)
+                ).summary
         except NewsbotError as exc:
             log.info("digest entry summary failed url=%s reason=%s", story.url, exc.code)
             return EntryText(fallback.line, article_key, "feed"), FEED_TEXT_TTL

@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar
 import hashlib
 import io
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import Any, Literal, NamedTuple
@@ -19,6 +19,7 @@ import feedparser
 
 from bot.digest.jsonfeed import looks_like_json, parse_json_feed
 from bot.errors import FetchError
+from bot.models import FeedItem
 from bot.net.urls import normalize_url
 from bot.text.clean import clean_text, html_to_text, shorten
 
@@ -37,37 +38,6 @@ FEED_TYPES: dict[str, FeedKind] = {
     "application/atom+xml": "atom",
     "application/feed+json": "json",
 }
-
-
-@dataclass(frozen=True, slots=True)
-class FeedItem:
-    key: str  # dedupe key: URL identity, else "guid:<hash>", else "title:<hash>"
-    guid: str | None
-    url: str | None  # absolute http(s) link to the article
-    title: str
-    summary: str  # plain text, at most SUMMARY_CHARS
-    published: datetime | None  # aware, UTC
-    feed_url: str
-    source: str  # feed title, else the site's host
-    seen: datetime | None = None  # when the bot first stored it (set by ItemStore)
-
-    def to_dict(self) -> dict[str, Any]:
-        data = {f.name: getattr(self, f.name) for f in fields(self)}
-        for name in ("published", "seen"):
-            data[name] = data[name].isoformat() if data[name] else None
-        return data
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> FeedItem:
-        values = {f.name: data.get(f.name) for f in fields(cls)}
-        for name in ("published", "seen"):
-            values[name] = datetime.fromisoformat(values[name]) if values[name] else None
-        return cls(**values)
-
-
-def item_time(item: FeedItem) -> datetime | None:
-    """When an item happened, as far as we know: published, else first seen by the bot."""
-    return item.published or item.seen
 
 
 @dataclass(frozen=True, slots=True)

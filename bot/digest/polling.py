@@ -16,10 +16,11 @@ from datetime import datetime, timedelta
 from bot.digest.feeds import FeedLink, ParsedFeed, discover_feeds, parse_feed
 from bot.errors import FetchError, NewsbotError
 from bot.models import Fetched
+from bot.net.fetch import Fetcher
 from bot.net.urls import normalize_url, parse_user_url
-from bot.services import Services
-from bot.store.feeds import FeedState, feed_id
-from bot.store.subscriptions import subs_key
+from bot.store.feeds import FeedState, FeedStateStore, ItemStore, feed_id
+from bot.store.singleflight import SingleFlight
+from bot.store.subscriptions import SubscriptionStore
 
 log = logging.getLogger(__name__)
 
@@ -61,9 +62,17 @@ def conditional_headers(state: FeedState) -> dict[str, str]:
 
 
 class FeedPoller:
-    def __init__(self, services: Services, *, interval: float, notify: Notify | None = None) -> None:
-        self.services = services
+    def __init__(
+        self, fetcher: Fetcher, *, items: ItemStore, states: FeedStateStore, subscriptions: SubscriptionStore,
+        flight: SingleFlight, interval: float, wait_timeout: float, notify: Notify | None = None,
+    ) -> None:  # fmt: skip
+        self.fetcher = fetcher
+        self.items = items
+        self.states = states
+        self.subscriptions = subscriptions
+        self.flight = flight
         self.interval = interval
+        self.wait_timeout = wait_timeout  # how long a second poller waits for the first one
         self.notify = notify
 
     # -- /subscribe -------------------------------------------------------------------------------
@@ -72,7 +81,7 @@ class FeedPoller:
         """What a URL the user sent is: a feed, a page listing feeds, or an error (raised, with a
         user-facing reason)."""
         url = parse_user_url(text)
-        fetched = await self.services.fetcher.fetch(url, kinds=KINDS)
+        fetched = await self.fetcher.fetch(url, kinds=KINDS)
         parsed = parse_feed(fetched.body, url=fetched.final_url, content_type=fetched.content_type)
         if parsed is not None:
             return Resolution(feed=FoundFeed(fetched.final_url, parsed.title, parsed, fetched))
@@ -87,7 +96,7 @@ class FeedPoller:
 
     async def check(self, url: str, *, fallback_title: str = "") -> FoundFeed:
         """Fetch ``url`` and make sure it is a feed (raises FetchError / NotAFeed)."""
-        fetched = await self.services.fetcher.fetch(parse_user_url(url), kinds=KINDS)
+        fetched = await self.fetcher.fetch(parse_user_url(url), kinds=KINDS)
         parsed = parse_feed(fetched.body, url=fetched.final_url, content_type=fetched.content_type)
         if parsed is None:
             raise NotAFeed(NOT_A_FEED, detail=f"url={fetched.final_url}")
@@ -95,9 +104,9 @@ class FeedPoller:
 
     async def ingest(self, url: str, found: FoundFeed, now: datetime) -> None:
         """Store what a /subscribe fetch already got, so the feed isn't fetched again right away."""
-        await self.services.items.add(url, found.parsed.items, now=now)
+        await self.items.add(url, found.parsed.items, now=now)
         headers = found.fetched.headers
-        await self.services.feed_states.record_success(
+        await self.states.record_success(
             url, now=now, etag=headers.get("etag"), last_modified=headers.get("last-modified")
         )
 
@@ -111,7 +120,7 @@ class FeedPoller:
 
     async def refresh(self, url: str, now: datetime) -> FeedState:
         """Poll ``url`` unless it is fresh; at most one poll of a feed at a time across processes."""
-        states = self.services.feed_states
+        states = self.states
 
         async def lookup() -> FeedState | None:
             state = await states.get(url)
@@ -120,21 +129,19 @@ class FeedPoller:
         async def compute() -> FeedState:
             return await self._poll(url, now)
 
-        flight = self.services.pipeline.flight
-        wait = self.services.settings.fetch_timeout + 10
-        return await flight.run(f"feedpoll:{feed_id(url)}", lookup, compute, wait_timeout=wait)
+        return await self.flight.run(f"feedpoll:{feed_id(url)}", lookup, compute, wait_timeout=self.wait_timeout)
 
     async def refresh_many(self, urls: list[str], now: datetime) -> None:
-        states = await self.services.feed_states.get_many(urls)
+        states = await self.states.get_many(urls)
         stale = [url for url in urls if not self.fresh(states[url], now)]
         if stale:
             await asyncio.gather(*(self.refresh(url, now) for url in stale))
 
     async def _poll(self, url: str, now: datetime) -> FeedState:
-        states = self.services.feed_states
+        states = self.states
         state = await states.get(url)
         try:
-            fetched = await self.services.fetcher.fetch(url, kinds=KINDS, headers=conditional_headers(state))
+            fetched = await self.fetcher.fetch(url, kinds=KINDS, headers=conditional_headers(state))
             if fetched.status == 304:
                 previous = await states.record_success(url, now=now, not_modified=True)
                 log.info("feed not modified url=%s", url)
@@ -142,7 +149,7 @@ class FeedPoller:
                 parsed = parse_feed(fetched.body, url=fetched.final_url, content_type=fetched.content_type)
                 if parsed is None:
                     raise NotAFeed(NOT_A_FEED, detail=f"url={fetched.final_url}")
-                fresh = await self.services.items.add(url, parsed.items, now=now)
+                fresh = await self.items.add(url, parsed.items, now=now)
                 previous = await states.record_success(
                     url, now=now, etag=fetched.headers.get("etag"),
                     last_modified=fetched.headers.get("last-modified"),
@@ -160,7 +167,7 @@ class FeedPoller:
     async def _maybe_report(self, url: str, state: FeedState, exc: NewsbotError, now: datetime) -> None:
         if state.first_failure is None or now - state.first_failure < REPORT_AFTER or self.notify is None:
             return
-        if not await self.services.feed_states.mark_reported(url):
+        if not await self.states.mark_reported(url):
             return  # already told them about this failure streak
         chats = await self.subscribers(url)
         days = max(2, int((now - state.first_failure).total_seconds() // 86400))
@@ -173,19 +180,9 @@ class FeedPoller:
         await self.notify(chats, text, f"feedfail:{feed_id(url)}:{stamp}")
 
     async def subscribers(self, url: str) -> list[int]:
-        """Chats following ``url`` (not parked). A scan, fine for a once-in-days report."""
+        """Chats following ``url`` (not parked)."""
         try:
             ident = normalize_url(url)
         except FetchError:
             return []
-        chats = await self.services.subscriptions.chats_with_subscriptions()
-        found: list[int] = []
-        redis = self.services.redis
-        for start in range(0, len(chats), 500):
-            batch = chats[start : start + 500]
-            async with redis.pipeline(transaction=False) as pipe:
-                for chat in batch:
-                    pipe.hexists(subs_key(chat), ident)
-                flags = await pipe.execute()
-            found += [chat for chat, flag in zip(batch, flags, strict=True) if flag]
-        return found
+        return await self.subscriptions.chats_following(ident)

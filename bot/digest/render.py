@@ -7,26 +7,16 @@ the buttons of the entries it shows: "📄 n" (full summary, callback ``dsum:<ar
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
+from bot.models import Button, Entry, Part
 from bot.render import MAX_MESSAGE, esc, utf16_len
-from bot.store.runs import Button, Part
 from bot.text.clean import shorten
 
 EMPTY_TEXT = "Nothing new from your sources today."
 MAX_SOURCES_SHOWN = 6
 MAX_HREF = 500  # longer links are shown as text: keeps every block far below the limit
 BUTTONS_PER_ROW = 5
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    title: str
-    url: str | None
-    line: str
-    sources: list[tuple[str, str | None]]  # (outlet name, its link)
-    article_key: str | None
 
 
 def _link(url: str | None, label: str) -> str:

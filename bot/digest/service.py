@@ -12,18 +12,21 @@ from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.config import Settings
+from bot.digest.clock import Clock
 from bot.digest.compose import Story, cluster_items, rank_stories
 from bot.digest.delivery import ChatGone, Courier, RejectedMessage, Transport
 from bot.digest.entries import EntrySummarizer
-from bot.digest.feeds import FeedItem, item_time
 from bot.digest.limiter import SendLimiter
 from bot.digest.polling import FeedPoller
-from bot.digest.render import Entry, render_digest, render_empty
+from bot.digest.render import render_digest, render_empty
 from bot.digest.schedule import is_due, local_day
+from bot.models import Body, Entry, FeedItem, Part, item_time
 from bot.render import esc
-from bot.services import Services
-from bot.store.runs import Body, Part, RunStore, scheduled_run
-from bot.store.subscriptions import ChatSettings
+from bot.store.chats import ChatStore
+from bot.store.feeds import ItemStore
+from bot.store.runs import RunStore, scheduled_run
+from bot.store.subscriptions import ChatSettings, SubscriptionStore
 
 log = logging.getLogger(__name__)
 
@@ -52,19 +55,24 @@ def _sources(story: Story) -> list[tuple[str, str | None]]:
 
 
 class DigestService:
-    def __init__(self, services: Services, transport: Transport | None = None) -> None:
-        settings = services.settings
-        self.services = services
+    def __init__(
+        self, settings: Settings, *, poller: FeedPoller, summarizer: EntrySummarizer,
+        subscriptions: SubscriptionStore, items: ItemStore, runs: RunStore, chats: ChatStore,
+        limiter: SendLimiter, clock: Clock, transport: Transport | None = None,
+    ) -> None:  # fmt: skip
         self.settings = settings
-        self.subscriptions = services.subscriptions
-        self.clock = services.clock
-        self.runs = RunStore(services.redis)
-        self.limiter = SendLimiter(services.redis, settings.digest_send_rate)
-        self.poller = FeedPoller(services, interval=settings.digest_poll_interval, notify=self.notify)
-        self.summarizer = EntrySummarizer(services, self.runs, daily_budget=settings.digest_llm_daily_budget)
+        self.poller = poller
+        self.summarizer = summarizer
+        self.subscriptions = subscriptions
+        self.items = items
+        self.runs = runs
+        self.chats = chats
+        self.limiter = limiter
+        self.clock = clock
         self.transport = transport
-        self.courier = Courier(self.limiter, transport, self.subscriptions, self.runs) if transport else None
+        self.courier = Courier(limiter, transport, subscriptions, runs) if transport else None
         self.queue_notices: NotifyQueue | None = None  # set by DigestJobs: notices become jobs
+        poller.notify = self.notify
 
     # -- scheduling -------------------------------------------------------------------------------
 
@@ -87,20 +95,20 @@ class DigestService:
         if not feeds:
             return []
         urls = [feed.url for feed in feeds]
-        states = await self.services.feed_states.get_many(urls)
+        states = await self.poller.states.get_many(urls)
         return [url for url in urls if not self.poller.fresh(states[url], now)]
 
     # -- composing --------------------------------------------------------------------------------
 
     async def language(self, chat_id: int) -> str:
         return (
-            await self.services.chats.language(chat_id) or await self.runs.language(chat_id) or "en"
+            await self.chats.language(chat_id) or await self.runs.language(chat_id) or "en"
         )
 
     async def new_items(self, chat_id: int, urls: list[str], now: datetime) -> list[FeedItem]:
         cutoff = await self.runs.cutoff(chat_id)
         floor = now - (FIRST_DIGEST_WINDOW if cutoff is None else MAX_AGE)
-        found = await self.services.items.items_since(urls, floor)  # scored by item time
+        found = await self.items.items_since(urls, floor)  # scored by item time
         fresh: list[FeedItem] = []
         for item in found:
             when = item_time(item)

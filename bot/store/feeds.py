@@ -23,7 +23,7 @@ from typing import Any
 
 import redis.asyncio as redis_async
 
-from bot.digest.feeds import FeedItem, item_time
+from bot.models import FeedItem, item_time
 from bot.net.urls import url_key
 from bot.store.keys import PREFIX
 

@@ -24,45 +24,17 @@ from __future__ import annotations
 
 import json
 import secrets
-from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
 import redis.asyncio as redis_async
 
+from bot.models import Body
 from bot.store.keys import PREFIX
 
 CLAIM_TTL_MS = 8_000  # extended every 2 s while the run works
 RUN_TTL = 3 * 24 * 3600
 CHOICE_TTL = 3600
-
-Button = tuple[str, str]  # (label, callback data)
-
-
-@dataclass(frozen=True, slots=True)
-class Part:
-    html: str
-    buttons: list[list[Button]] = field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True)
-class Body:
-    run: str
-    parts: list[Part]
-    cutoff: float  # epoch seconds: items up to here are covered by this digest
-    stories: int
-    language: str = "en"
-
-    def dumps(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False)
-
-    @classmethod
-    def loads(cls, raw: str | bytes) -> Body:
-        data = json.loads(raw)
-        parts = [Part(html=p["html"], buttons=[[tuple(b) for b in row] for row in p["buttons"]]) for p in data["parts"]]
-        return cls(run=data["run"], parts=parts, cutoff=float(data["cutoff"]), stories=int(data["stories"]),
-                   language=data.get("language", "en"))
-
 
 def scheduled_run(chat_id: int, day: date | str) -> str:
     return f"{chat_id}:{day if isinstance(day, str) else day.isoformat()}"

@@ -286,6 +286,20 @@ class SubscriptionStore:
             members = await self.redis.sdiff(CHATS_KEY, PARKED_KEY)
         return sorted(int(_text(m)) for m in members)
 
+    async def chats_following(self, feed_identity: str) -> builtins.list[int]:
+        """Chats (not parked) subscribed to the feed with this URL identity. A scan over the
+        chats: fine for a once-in-days failure report, not for a hot path."""
+        chats = await self.chats_with_subscriptions()
+        found: builtins.list[int] = []
+        for start in range(0, len(chats), 500):
+            batch = chats[start : start + 500]
+            async with self.redis.pipeline(transaction=False) as pipe:
+                for chat in batch:
+                    pipe.hexists(subs_key(chat), feed_identity)
+                flags = await pipe.execute()
+            found += [chat for chat, flag in zip(batch, flags, strict=True) if flag]
+        return found
+
     async def feeds(self) -> builtins.list[FeedSubscribers]:
         """Every subscribed feed (parked chats included) with its subscriber count, most first."""
         ranked = await self.redis.zrange(FEEDS_KEY, 0, -1, desc=True, withscores=True)

@@ -21,6 +21,7 @@ from telegram.ext import (
 from telegram.request import HTTPXRequest
 
 from bot.config import Settings
+from bot.digest.clock import Clock
 from bot.services import Services
 from bot.telegram import texts
 from bot.telegram.context import SERVICES_KEY, services_of
@@ -40,9 +41,9 @@ async def _heartbeat(context: ContextTypes.DEFAULT_TYPE) -> None:
     path.write_text(str(time.time()))  # noqa: ASYNC240
 
 
-def build_application(settings: Settings) -> Application:
+def build_application(settings: Settings, *, clock: Clock | None = None) -> Application:
     async def post_init(app: Application) -> None:
-        services = Services.create(settings)
+        services = Services.create(settings, clock=clock)
         app.bot_data[SERVICES_KEY] = services
         await start_digest(app.bot_data, settings, services)  # digest service (+ worker if DIGEST_WORKER)
         await app.bot.set_my_commands([BotCommand(c, d) for c, d in texts.COMMANDS])
@@ -94,13 +95,13 @@ def register_handlers(app: Application) -> None:
     app.add_error_handler(basic.on_error)
 
 
-def run(settings: Settings) -> None:
+def run(settings: Settings, *, clock: Clock | None = None) -> None:
     if settings.fetch_allow_private_networks:
         log.warning(
             "FETCH_ALLOW_PRIVATE_NETWORKS is on: the bot may fetch private and loopback addresses;"
             " use this only for tests and local development"
         )
-    app = build_application(settings)
+    app = build_application(settings, clock=clock)
     allowed = Update.ALL_TYPES
     if settings.webhook_url:
         secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None

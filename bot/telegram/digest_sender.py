@@ -22,7 +22,7 @@ from telegram.request import HTTPXRequest
 
 from bot.config import Settings
 from bot.digest.delivery import ChatGone, ChatMoved, FloodWait, RejectedMessage, TransientSendError
-from bot.store.runs import Button
+from bot.models import Button
 
 log = logging.getLogger(__name__)
 
@@ -103,11 +103,11 @@ class TelegramTransport:
 async def start_digest(bot_data: dict[str, Any], settings: Settings, services: Any) -> None:
     """In post_init: the digest service for handlers, and (DIGEST_WORKER) the in-process worker."""
     from bot.digest.jobs import DigestJobs
-    from bot.digest.service import DigestService
+    from bot.services import build_digest
 
     transport = TelegramTransport(settings)
     await transport.start()
-    service = DigestService(services, transport)
+    service = build_digest(services, transport)
     jobs = DigestJobs(service)
     bot_data[DIGEST_KEY] = service
     bot_data[JOBS_KEY] = jobs

@@ -1,7 +1,7 @@
 """Helpers for the digest end-to-end tests (tests/digest/test_e2e_*.py).
 
 Feeds and articles are served by the ``article_server`` fake; the bot's scheduler reads "now" from
-the Redis key ``CLOCK_KEY`` (DIGEST_TEST_CLOCK_KEY, test only), ticks every second, and the curated
+the Redis key ``CLOCK_KEY`` (an injected test clock, tests/fakes/clock.py), ticks every second, and the curated
 source list comes from a JSON file pointing at the local server (DIGEST_SOURCES_FILE).
 """
 
@@ -93,7 +93,7 @@ class DigestWorld:
     def env(self, **extra: Any) -> dict[str, str]:
         env = {
             "DIGEST_TICK_SECONDS": "1",
-            "DIGEST_TEST_CLOCK_KEY": CLOCK_KEY,
+            "NEWSBOT_TEST_CLOCK_KEY": CLOCK_KEY,
             "DIGEST_SOURCES_FILE": str(self.sources_file),
         }
         env.update({k: str(v) for k, v in extra.items()})

@@ -4,7 +4,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.digest.compose import Story, cluster_items, rank_stories
-from bot.digest.feeds import FeedItem, parse_feed
+from bot.digest.feeds import parse_feed
+from bot.models import FeedItem
 
 NOW = datetime(2026, 5, 5, 12, 0, tzinfo=UTC)
 DATA = Path(__file__).resolve().parent.parent / "data" / "feeds"

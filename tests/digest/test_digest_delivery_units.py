@@ -10,7 +10,8 @@ import redis.asyncio as redis_async
 
 from bot.digest.jobs import cron_expression, send_concurrency
 from bot.digest.limiter import SendLimiter
-from bot.digest.render import Entry, render_digest
+from bot.digest.render import render_digest
+from bot.models import Entry
 from bot.render import utf16_len
 from tests.fakes.tg_text import parse_html
 

@@ -10,8 +10,8 @@ import asyncio
 import time
 from collections import Counter
 
+from bot.models import Body
 from bot.services import make_redis
-from bot.store.runs import Body
 from bot.store.subscriptions import SubscriptionStore
 from tests.digest.e2e_support import DIGEST_HEADER, DigestWorld, Item, at, items_before, llm_responder
 

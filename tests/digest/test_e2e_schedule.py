@@ -1,6 +1,6 @@
 """When digests come and what they say, end to end with the controllable clock.
 
-The bot's scheduler reads "now" from a Redis key the test sets (DIGEST_TEST_CLOCK_KEY) and ticks
+The bot's scheduler reads "now" from a Redis key the test sets (an injected clock, tests/fakes/clock.py) and ticks
 every second, so a test walks through days, time zones and DST changes in seconds.
 """
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from bot.digest.feeds import FeedItem, discover_feeds, parse_feed
+from bot.digest.feeds import discover_feeds, parse_feed
+from bot.models import FeedItem
 from bot.text.clean import html_to_text, shorten, tokens
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "feeds"

@@ -10,9 +10,9 @@ from bot.digest.schedule import (
     is_due,
     local_day,
     next_due_at,
-    parse_hhmm,
     resolve_timezone,
 )
+from bot.timeofday import parse_hhmm
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")

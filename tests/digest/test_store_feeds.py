@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 import redis.asyncio as redis_async
 
-from bot.digest.feeds import FeedItem, parse_feed
+from bot.digest.feeds import parse_feed
+from bot.models import FeedItem
 from bot.store.feeds import (
     BACKOFF_BASE,
     BACKOFF_CAP,

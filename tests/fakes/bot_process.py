@@ -98,6 +98,10 @@ class BotProcess:
     def running(self) -> bool:
         return self._proc is not None and self._proc.poll() is None
 
+    def _module(self) -> str:
+        # An injected digest clock needs the test launcher; everything else runs `python -m bot`.
+        return "tests.fakes.run_bot" if "NEWSBOT_TEST_CLOCK_KEY" in self.env else "bot"
+
     def start(self) -> Self:
         if self.running:
             return self
@@ -109,7 +113,7 @@ class BotProcess:
         self._log = open(self.log_path, "ab")  # closed in _reap
         self.started_at = time.monotonic()
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "bot", *self.args],
+            [sys.executable, "-m", self._module(), *self.args],
             cwd=self.cwd,
             env=clean_environment(self.env),
             stdout=self._log,

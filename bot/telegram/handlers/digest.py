@@ -23,7 +23,7 @@ from bot import render
 from bot.digest.opml import MAX_OPML_BYTES, OpmlError, OpmlFeed, export_opml, parse_opml
 from bot.digest.polling import FoundFeed
 from bot.digest.presets import find_preset, presets
-from bot.digest.schedule import TIME_HELP, ZONE_HELP, next_due_at, parse_hhmm, resolve_timezone
+from bot.digest.schedule import ZONE_HELP, next_due_at, resolve_timezone
 from bot.digest.service import DigestService, zone_of
 from bot.errors import NewsbotError
 from bot.net.urls import url_key
@@ -33,6 +33,7 @@ from bot.telegram import sender, texts
 from bot.telegram.context import services_of
 from bot.telegram.digest_sender import DIGEST_KEY
 from bot.telegram.handlers import links, questions
+from bot.timeofday import TIME_HELP, parse_hhmm
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +146,7 @@ async def subscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 async def add_feed(update: Update, context: ContextTypes.DEFAULT_TYPE, found: FoundFeed, title: str | None) -> str:
     """Subscribe the chat to a checked feed; returns the reply (HTML)."""
     digest = digest_of(context)
-    services = digest.services
+    services = services_of(context)
     chat_id = update.effective_chat.id if update.effective_chat else 0
     name = title or found.title or _host(found.url)
     store = services.subscriptions
@@ -348,7 +349,7 @@ async def import_feeds(update: Update, context: ContextTypes.DEFAULT_TYPE, feeds
     added: list[str] = []
     known: list[str] = []
     failed: list[str] = []
-    store = digest.services.subscriptions
+    store = digest.subscriptions
     first = not await store.list(chat_id)
     now = await digest.clock.now()
     limit_hit = ""
@@ -370,7 +371,7 @@ async def import_feeds(update: Update, context: ContextTypes.DEFAULT_TYPE, feeds
             limit_hit = exc.reason
             failed.append(f"• {render.esc(name)} — over the limit")
     if added and first:
-        await _first_subscription(update, digest.services, digest, chat_id)
+        await _first_subscription(update, services_of(context), digest, chat_id)
     blocks = [f"📥 Imported {len(added)} feed{'s' if len(added) != 1 else ''}"
               + (f", {len(known)} you already follow" if known else "") + "."]  # fmt: skip
     if failed:

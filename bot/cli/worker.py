@@ -12,20 +12,19 @@ import signal
 import sys
 
 from bot.config import Settings
+from bot.digest.clock import Clock
+from bot.digest.jobs import DigestJobs
+from bot.services import Services, build_digest
+from bot.telegram.digest_sender import TelegramTransport
 
 log = logging.getLogger(__name__)
 
 
-async def run_worker(settings: Settings) -> int:
+async def run_worker(settings: Settings, *, clock: Clock | None = None) -> int:
     if not settings.telegram_bot_token:
         print("newsbot: TELEGRAM_BOT_TOKEN is not set; the worker sends digests with it.", file=sys.stderr)
         return 2
-    from bot.digest.jobs import DigestJobs
-    from bot.digest.service import DigestService
-    from bot.services import Services
-    from bot.telegram.digest_sender import TelegramTransport  # the composition root picks the transport
-
-    services = Services.create(settings)
+    services = Services.create(settings, clock=clock)
     transport = TelegramTransport(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -34,7 +33,7 @@ async def run_worker(settings: Settings) -> int:
     jobs: DigestJobs | None = None
     try:
         await transport.start()
-        jobs = DigestJobs(DigestService(services, transport))
+        jobs = DigestJobs(build_digest(services, transport))
         await jobs.start_workers()
         log.info("digest worker running")
         await stop.wait()
