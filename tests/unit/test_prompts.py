@@ -4,6 +4,8 @@ import pytest
 
 from bot.llm.prompts import Prompt, load_prompt
 
+FENCE = '<article id="'
+
 
 def test_prompt_version_changes_with_content() -> None:
     a, b = Prompt("x", "hello {{name}}"), Prompt("x", "hello {{name}}!")
@@ -33,3 +35,12 @@ def test_page_text_cannot_reach_the_fence_id_or_the_question(name: str) -> None:
     assert "Breaking {{tag}} {{question}}" in out and "Body says {{question}} and {{tag}}." in out
     assert out.count("What happened?") == template.text.count("{{question}}")
 
+
+@pytest.mark.parametrize("name", ["summary.user", "answer.user"])
+def test_everything_from_the_page_is_inside_the_fence(name: str) -> None:
+    template = load_prompt(name)
+    opened, closed = template.text.index(FENCE), template.text.index("</article")
+    for field in ("title", "site", "article"):
+        if field in template.placeholders:
+            assert opened < template.text.index("{{" + field + "}}") < closed, field
+    assert "{{question}}" not in template.text[opened:closed]
