@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.config import Settings
-from bot.engines.summary_llm import SummaryOut, prompt_version, summarize_llm
+from bot.engines.llm_summary import SummaryOut, prompt_version, summarize_llm
 from bot.errors import SummarizeError
 from bot.llm.client import LLM
 from bot.models import Article
