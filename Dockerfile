@@ -9,13 +9,11 @@ COPY pyproject.toml README.md ./
 COPY bot ./bot
 RUN pip install --upgrade pip && pip install .
 
-# Final stage: the virtualenv, the prompts and a non-root user; nothing else.
+# Final stage: the virtualenv (prompts ship inside the package) and a non-root user; nothing else.
 FROM python:3.11-slim
 RUN useradd --create-home --uid 10001 newsbot
 COPY --from=build /opt/venv /opt/venv
-COPY prompts /app/prompts
 ENV PATH=/opt/venv/bin:$PATH \
-    NEWSBOT_PROMPTS_DIR=/app/prompts \
     PYTHONUNBUFFERED=1
 USER newsbot
 WORKDIR /home/newsbot

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.config import Settings
-from bot.engines.summary_llm import SummaryOut, prompt_version, summarize_llm
+from bot.engines.llm_summary import SummaryOut, prompt_version, summarize_llm
 from bot.errors import SummarizeError
 from bot.llm.client import LLM
 from bot.models import Article
@@ -31,6 +31,21 @@ async def test_json_schema_request_and_validation(fake_openai: FakeOpenAI) -> No
     assert fmt["type"] == "json_schema" and fmt["json_schema"]["strict"] is True
     assert "Title {braces}" in fake_openai.requests[0]["messages"][1]["content"]
 
+
+
+async def test_page_fields_are_fenced_and_sent_verbatim(fake_openai: FakeOpenAI) -> None:
+    fake_openai.push_reply(seed_summary())
+    article = Article(url="https://ex.com/b", title="Leak {{tag}}", site="{{tag}} News",
+                      paragraphs=["Body with {{question}} and {{tag}} in it."])
+    llm = make_llm(fake_openai)
+    await summarize_llm(llm, article, "en", 1000)
+    await llm.aclose()
+    user = fake_openai.requests[0]["messages"][1]["content"]
+    tag = user.split('<article id="', 1)[1].split('"', 1)[0]
+    assert user.count(tag) == 2  # the opening and the closing fence, nowhere else
+    fenced = user.split(f'<article id="{tag}">', 1)[1].split(f'</article id="{tag}">', 1)[0]
+    for field in ("Title: Leak {{tag}}", "Site: {{tag}} News", "Body with {{question}} and {{tag}} in it."):
+        assert field in fenced
 
 async def test_server_without_structured_outputs_gets_json_mode(fake_openai: FakeOpenAI) -> None:
     fake_openai.push_fault("400", message="response_format json_schema is not supported by this model")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import openai
 from openai import AsyncOpenAI
@@ -20,6 +20,10 @@ from bot.config import Settings
 from bot.errors import SummarizeError
 from bot.llm.prompts import load_prompt
 from bot.models import Quote
+
+if TYPE_CHECKING:
+    from openai.types.chat import ChatCompletionMessageParam
+    from openai.types.chat.completion_create_params import ResponseFormat
 
 log = logging.getLogger(__name__)
 
@@ -115,8 +119,9 @@ class LLM:
     async def _create(self, messages: list[dict[str, str]], response_format: dict[str, Any]) -> str:
         response = await self.client.chat.completions.create(
             model=self.model,
-            messages=messages,  # type: ignore[arg-type]
-            response_format=response_format,  # type: ignore[arg-type]
+            # Plain dicts are what the API takes; the SDK's TypedDicts only narrow them for checkers.
+            messages=cast("list[ChatCompletionMessageParam]", messages),
+            response_format=cast("ResponseFormat", response_format),
             temperature=0.2,
         )
         if not response.choices:

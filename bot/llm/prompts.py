@@ -1,4 +1,4 @@
-"""Prompt templates are plain files in prompts/; their content hash is their version.
+"""Prompt templates ship inside the package (``bot/prompts/*.md``); their content hash is their version.
 
 Editing a prompt changes its version, and the version is part of the summary cache key, so old
 summaries made with the old wording are never served again.
@@ -7,18 +7,12 @@ summaries made with the old wording are never served again.
 from __future__ import annotations
 
 import hashlib
-import os
+import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
+from importlib.resources import files
 
-
-def prompts_dir() -> Path:
-    configured = os.environ.get("NEWSBOT_PROMPTS_DIR")
-    if configured:
-        return Path(configured)
-    # Source checkouts and editable installs keep prompts/ next to the package.
-    return Path(__file__).resolve().parents[2] / "prompts"
+_PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
 
 
 @dataclass(frozen=True)
@@ -30,17 +24,26 @@ class Prompt:
     def version(self) -> str:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:12]
 
+    @property
+    def placeholders(self) -> frozenset[str]:
+        return frozenset(_PLACEHOLDER.findall(self.text))
+
     def render(self, **values: str) -> str:
-        # Plain placeholder replacement: article text full of braces must pass through untouched.
-        out = self.text
-        for key, value in values.items():
-            out = out.replace("{{" + key + "}}", value)
-        return out
+        """Fill every ``{{name}}`` in one pass over the template.
+
+        Values are inserted verbatim and never expanded again, so a page title containing
+        ``{{tag}}`` cannot pick up the fence id, nor article text the reader's question.
+        """
+        missing = self.placeholders - values.keys()
+        if missing:
+            raise KeyError(f"prompt {self.name!r} needs values for {sorted(missing)}")
+        return _PLACEHOLDER.sub(lambda m: values[m.group(1)], self.text)
 
 
 @cache
 def load_prompt(name: str) -> Prompt:
-    return Prompt(name, (prompts_dir() / f"{name}.md").read_text(encoding="utf-8"))
+    template = files("bot") / "prompts" / f"{name}.md"
+    return Prompt(name, template.read_text(encoding="utf-8"))
 
 
 def version_of(*names: str) -> str:

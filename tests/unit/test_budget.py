@@ -1,5 +1,4 @@
 from bot.llm.budget import GAP, estimate_tokens, fit_article
-from bot.llm.prompts import Prompt
 
 
 def test_short_article_untouched() -> None:
@@ -16,8 +15,3 @@ def test_long_article_keeps_lead_and_quotes_in_order() -> None:
     assert out.index("LEAD one") < out.index("LEAD three") < out.index("QUOTED")
     assert GAP in out
 
-
-def test_prompt_version_changes_with_content() -> None:
-    a, b = Prompt("x", "hello {{name}}"), Prompt("x", "hello {{name}}!")
-    assert a.version != b.version
-    assert a.render(name="{braces} {{name}}") == "hello {braces} {{name}}"

@@ -1,4 +1,4 @@
-"""Abstractive summaries from an OpenAI-compatible LLM (the prompts live in prompts/)."""
+"""Abstractive summaries from an OpenAI-compatible LLM (the templates are in bot/prompts/)."""
 
 from __future__ import annotations
 
