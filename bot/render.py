@@ -9,20 +9,15 @@ from __future__ import annotations
 import html
 import re
 from datetime import date
-from urllib.parse import urlsplit
 
 from bot.models import Answer, Article, Summary
+from bot.net.urls import host_of
 
 MAX_MESSAGE = 4096
 
 
 def esc(text: str) -> str:
     return html.escape(text, quote=True)
-
-
-def host_of(url: str) -> str:
-    host = urlsplit(url).hostname or url
-    return host.removeprefix("www.")
 
 
 def _date(published: str | None) -> str | None:
@@ -41,7 +36,7 @@ def link(url: str, label: str) -> str:
 
 
 def placeholder(url: str) -> str:
-    return f"⏳ Reading {esc(host_of(url))}…"
+    return f"⏳ Reading {esc(host_of(url, fallback=url))}…"
 
 
 def summary_blocks(
@@ -50,7 +45,7 @@ def summary_blocks(
     blocks: list[str] = []
     head = f"<b>{esc(summary.headline or article.title)}</b>"
     meta = [
-        article.site or (host_of(article.link) if article.link.startswith("http") else None),
+        article.site or (host_of(article.link, fallback=article.link) if article.link.startswith("http") else None),
         _date(article.published),
         f"{article.reading_minutes} min read" if article.words else None,
     ]
@@ -66,7 +61,7 @@ def summary_blocks(
         blocks.append("\n".join(lines))
     footer: list[str] = []
     if show_link and article.link.startswith(("http://", "https://")):
-        footer.append(link(article.link, f"Read the original on {host_of(article.link)}"))
+        footer.append(link(article.link, f"Read the original on {host_of(article.link, fallback=article.link)}"))
     if summary.note:
         footer.append(f"<i>ℹ️ {esc(summary.note)}</i>")
     elif summary.engine == "extractive":

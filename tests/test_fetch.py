@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-import bot.net.fetch
+import bot.net.guard
 from bot.config import Settings
 from bot.errors import FetchError
 from bot.net.fetch import Fetcher
@@ -149,12 +149,12 @@ async def make_fetcher() -> AsyncIterator[Callable[..., Fetcher]]:
 @pytest.fixture
 def loopback_is_public(monkeypatch: pytest.MonkeyPatch) -> None:
     """Let 127.0.0.1 pass the address policy (our test server must be a 'public' first hop)."""
-    real = bot.net.fetch.blocked_reason
+    real = bot.net.guard.blocked_reason
 
     def patched(address: Any) -> str | None:
         return None if str(address) == "127.0.0.1" else real(address)
 
-    monkeypatch.setattr(bot.net.fetch, "blocked_reason", patched)
+    monkeypatch.setattr(bot.net.guard, "blocked_reason", patched)
 
 
 async def _fails(coro: Awaitable[Any], code: str) -> FetchError:
@@ -723,7 +723,7 @@ async def test_per_host_concurrency_cap(site: Site, make_fetcher: Any) -> None:
     results = await asyncio.gather(*(fetcher.fetch(site.url("/slow")) for _ in range(6)))
     assert all(r.status == 200 for r in results)
     assert site.max_active == 2
-    assert fetcher._slots == {}  # entries are dropped when idle: the dict stays bounded
+    assert len(fetcher._slots) == 0  # entries are dropped when idle: the dict stays bounded
 
 
 async def test_context_manager_closes_client(site: Site) -> None:

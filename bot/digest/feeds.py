@@ -20,7 +20,7 @@ import feedparser
 from bot.digest.jsonfeed import looks_like_json, parse_json_feed
 from bot.errors import FetchError
 from bot.models import FeedItem
-from bot.net.urls import normalize_url
+from bot.net.urls import host_of, normalize_url
 from bot.text.clean import clean_text, html_to_text, shorten
 
 MAX_ITEMS = 200  # per feed and fetch; real feeds carry 10-100
@@ -86,11 +86,6 @@ def _digest(*parts: str) -> str:
     return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
-def _host(url: str | None) -> str:
-    host = urlsplit(url).hostname if url else None
-    return (host or "").removeprefix("www.")
-
-
 def _struct_to_utc(value: Any) -> datetime | None:
     if not value:
         return None
@@ -136,7 +131,7 @@ def parse_feed(body: bytes, *, url: str, content_type: str | None = None) -> Par
             return None
     title = html_to_text(meta.get("title"), limit=TITLE_CHARS)
     link = _http_url(meta.get("link"), url)
-    source = title or _host(link) or _host(url)
+    source = title or host_of(link) or host_of(url)
     feed_id = identity(url) or url
     items: dict[str, FeedItem] = {}
     for raw in entries:

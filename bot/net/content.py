@@ -199,9 +199,9 @@ def codec_name(label: str | bytes | None) -> str | None:
 
 def detect_charset(body: bytes, declared: str | None, mime: str) -> str:
     """BOM, then the Content-Type charset, then <meta>/<?xml?> in the first 4 KB, then a guess."""
-    for bom, name in _BOMS:
+    for bom, bom_charset in _BOMS:
         if body.startswith(bom):
-            return name  # a BOM beats everything, as in browsers
+            return bom_charset  # a BOM beats everything, as in browsers
     name = codec_name(declared)
     if name:
         return name
@@ -226,4 +226,5 @@ def _guess_charset(sample: bytes) -> str:
     except ImportError:
         return "utf-8"
     best = from_bytes(sample).best()
-    return codec_name(best.encoding) if best is not None and best.encoding else "utf-8"
+    guessed = codec_name(best.encoding) if best is not None else None
+    return guessed or "utf-8"

@@ -1,52 +1,40 @@
 """The safe fetcher: every URL a user sends goes through here and nowhere else.
 
-Rules (notes/security.md §c): resolve once, refuse if *any* answer is non-public, then connect to
-the checked address only, so DNS rebinding between check and connect cannot work. We pin at the
-httpcore network-backend level rather than rewriting the URL to the IP: the Host header, TLS SNI
-and certificate checks keep using the hostname, and the connection pool stays keyed by hostname
-(with an IP in the URL, a TLS connection made for a.com would be reused for b.com on the same CDN
-address). Redirects are followed by hand so each hop is validated again; bodies are read raw and
-decompressed under a cap; a total deadline covers the whole chain.
+The policy lives here: which headers go out, redirects followed by hand so each hop is validated
+again (scheme, port, address, credentials), cookies kept for one chain only, a per-host cap, and
+a total deadline over the whole chain. Connecting only to checked addresses is the transport's job
+(bot/net/transport.py); reading a capped, decompressed body is bot/net/response.py's.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import socket
 import ssl
 import time
-from collections.abc import AsyncIterator, Collection, Iterable, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Self
 from urllib.parse import urlsplit
 
-import httpcore
 import httpx
 
 from bot.config import Settings
 from bot.errors import FetchError
 from bot.models import Fetched
-from bot.net.addresses import blocked_reason, parse_ip
-from bot.net.content import (
-    UNKNOWN_TYPES,
-    BoundedInflater,
-    accepted_types,
-    content_encoding,
-    detect_charset,
-    header_charset,
-    mime_type,
-    refuse_type,
-    sniff_type,
-)
+from bot.net.addresses import parse_ip
+from bot.net.content import accepted_types
+from bot.net.failures import TIMEOUT_REASON, network_failure
+from bot.net.guard import AddressGuard, Resolver, SystemResolver
+from bot.net.hosts import HostSlots
+from bot.net.response import read_response
+from bot.net.transport import PinnedTransport, PinningBackend
 from bot.net.urls import parse_user_url
 
 log = logging.getLogger(__name__)
 
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
-MAX_ADDRESSES_TRIED = 3  # a host with many A/AAAA records gets a few connect attempts, not all
 # Headers we own: callers may not override them (our decompressor only speaks gzip/deflate).
 RESERVED_HEADERS = frozenset(
     {"host", "accept-encoding", "connection", "content-length", "transfer-encoding", "te", "upgrade"}
@@ -56,140 +44,7 @@ ACCEPT = {
     "html": "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8,*/*;q=0.5",
     "feed": "application/rss+xml,application/atom+xml,application/xml;q=0.9,text/xml;q=0.9,*/*;q=0.5",
 }
-
-BLOCKED_REASON = "That address isn't allowed."
-CONNECT_REASON = "Couldn't connect to that site."
-TIMEOUT_REASON = "That site took too long to answer."
-TOO_LARGE_REASON = "That page is too large for me."
-
-
-class Resolver(Protocol):
-    async def resolve(self, host: str, port: int) -> list[str]:
-        """All addresses for host, as IP strings."""
-        ...
-
-
-class SystemResolver:
-    """getaddrinfo via the event loop (runs in a thread, so it doesn't block the loop)."""
-
-    async def resolve(self, host: str, port: int) -> list[str]:
-        loop = asyncio.get_running_loop()
-        infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        return list(dict.fromkeys(str(info[4][0]) for info in infos))
-
-
-class _AddressGuard:
-    """Resolve a host once and check every answer against the address policy."""
-
-    def __init__(self, resolver: Resolver, *, allow_private: bool) -> None:
-        self.resolver = resolver
-        self.allow_private = allow_private
-
-    def check(self, host: str, addresses: Iterable[str]) -> list[str]:
-        addresses = list(addresses)
-        if not addresses:
-            raise FetchError("I couldn't find that site.", code="dns", detail=f"host={host} no addresses")
-        if not self.allow_private:
-            bad = {a: why for a in addresses if (why := blocked_reason(a))}
-            if bad:
-                # Synapse's rule: one bad answer refuses the whole host (mixed answers are a trick).
-                raise FetchError(BLOCKED_REASON, code="blocked_address", detail=f"host={host} {bad}")
-        connectable: list[str] = []
-        for ip in (parse_ip(a) for a in addresses):
-            if ip is None:
-                continue  # only reachable with allow_private (it's "not an IP" to the policy)
-            # ::ffff:a.b.c.d is an IPv4 host: connect over IPv4, which works without IPv6 sockets.
-            mapped = getattr(ip, "ipv4_mapped", None)
-            connectable.append(str(mapped or ip))
-        return connectable
-
-    async def resolve(self, host: str, port: int, dns_timeout: float | None) -> list[str]:
-        literal = parse_ip(host)
-        if literal is not None:
-            return self.check(host, [str(literal)])
-        try:
-            async with asyncio.timeout(dns_timeout):
-                addresses = await self.resolver.resolve(host, port)
-        except TimeoutError:
-            raise FetchError(
-                "I couldn't look up that site in time.", code="dns", detail=f"host={host} dns timeout"
-            ) from None
-        except OSError as exc:  # socket.gaierror: no such name
-            raise FetchError("I couldn't find that site.", code="dns", detail=f"host={host} {exc}") from None
-        return self.check(host, addresses)
-
-
-class _PinningBackend(httpcore.AsyncNetworkBackend):
-    """httpcore calls connect_tcp(hostname, port) for every new connection (first request,
-    redirects, keep-alive reconnects); we resolve, check, and connect to the checked IP only.
-    SNI and certificate checks still use the hostname: httpcore passes it to start_tls itself."""
-
-    def __init__(self, guard: _AddressGuard, allowed_ports: Collection[int]) -> None:
-        self._guard = guard
-        self._ports = frozenset(allowed_ports)
-        self._inner = httpcore.AnyIOBackend()
-
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,  # noqa: ASYNC109 (httpcore's interface)
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        if port not in self._ports:  # also enforced per hop in Fetcher; this is the last line
-            raise FetchError(BLOCKED_REASON, code="blocked_port", detail=f"port={port}")
-        addresses = await self._guard.resolve(host, port, timeout)
-        error: Exception | None = None
-        for address in addresses[:MAX_ADDRESSES_TRIED]:
-            try:
-                stream = await self._inner.connect_tcp(
-                    address,
-                    port,
-                    timeout=timeout,
-                    local_address=local_address,
-                    socket_options=socket_options,
-                )
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
-                error = exc
-                continue
-            log.debug("fetch connect host=%s ip=%s port=%s", host, address, port)
-            return stream
-        assert error is not None
-        raise error
-
-    async def connect_unix_socket(
-        self,
-        path: str,
-        timeout: float | None = None,  # noqa: ASYNC109 (httpcore's interface)
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        raise FetchError(BLOCKED_REASON, code="blocked_address", detail="unix socket")
-
-    async def sleep(self, seconds: float) -> None:
-        await self._inner.sleep(seconds)
-
-
-class _PinnedTransport(httpx.AsyncHTTPTransport):
-    def __init__(self, backend: _PinningBackend, ssl_context: ssl.SSLContext, limits: httpx.Limits):
-        super().__init__(verify=ssl_context, trust_env=False, limits=limits, retries=0)
-        # httpx's transport doesn't take a network backend; httpcore's pool does (§c.2).
-        self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=ssl_context,
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
-            http1=True,
-            http2=False,
-            retries=0,
-            network_backend=backend,
-        )
-
-
-@dataclass
-class _HostSlot:
-    semaphore: asyncio.Semaphore
-    users: int = 0
+POOL_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=5)
 
 
 @dataclass
@@ -207,6 +62,10 @@ class _Hop:
     host: str
     port: int
 
+    @property
+    def origin(self) -> tuple[str, str, int]:
+        return self.scheme, self.host, self.port
+
 
 class Fetcher:
     """Fetch user-supplied URLs safely. One instance per process; share it."""
@@ -219,17 +78,15 @@ class Fetcher:
         ssl_context: ssl.SSLContext | None = None,  # tests (self-signed) and private CAs
     ) -> None:
         self._settings = settings
-        self._guard = _AddressGuard(resolver or SystemResolver(), allow_private=settings.fetch_allow_private_networks)
+        self._guard = AddressGuard(resolver or SystemResolver(), allow_private=settings.fetch_allow_private_networks)
         self._ports = frozenset(settings.fetch_allowed_ports)
-        ssl_context = ssl_context or httpx.create_ssl_context()
-        transport = _PinnedTransport(
-            _PinningBackend(self._guard, self._ports),
-            ssl_context,
-            httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=5),
+        self._transport = PinnedTransport(
+            PinningBackend(self._guard, self._ports), ssl_context or httpx.create_ssl_context(), POOL_LIMITS
         )
-        self._transport = transport
+        # The client builds requests (default headers, per-phase timeouts) and owns the transport's
+        # lifetime; requests go to the transport directly (see _send).
         self._client = httpx.AsyncClient(
-            transport=transport,
+            transport=self._transport,
             trust_env=False,  # HTTP(S)_PROXY would route around every check here
             follow_redirects=False,
             timeout=httpx.Timeout(
@@ -240,7 +97,7 @@ class Fetcher:
             ),
             headers={"User-Agent": settings.fetch_user_agent, "Accept-Encoding": "gzip, deflate"},
         )
-        self._slots: dict[str, _HostSlot] = {}
+        self._slots = HostSlots(settings.fetch_per_host_concurrency)
 
     async def __aenter__(self) -> Self:
         return self
@@ -279,10 +136,10 @@ class Fetcher:
                 fetched = await self._follow(target, kinds, headers or {}, progress)
         except TimeoutError:
             error = FetchError(TIMEOUT_REASON, code="timeout", detail="total deadline")
-            self._log_failure(url, progress, started, error)
+            _log_failure(url, progress, started, error)
             raise error from None
         except FetchError as error:
-            self._log_failure(url, progress, started, error)
+            _log_failure(url, progress, started, error)
             raise
         log.info(
             "fetch ok url=%s final_url=%s status=%s type=%s charset=%s bytes=%d hops=%d ms=%d",
@@ -297,17 +154,6 @@ class Fetcher:
         )
         return fetched
 
-    def _log_failure(self, url: str, progress: _Progress, started: float, error: FetchError) -> None:
-        log.info(
-            "fetch failed url=%s final_url=%s code=%s hops=%d ms=%d detail=%s",
-            url,
-            progress.final_url,
-            error.code,
-            progress.redirects,
-            (time.perf_counter() - started) * 1000,
-            error.detail or "-",
-        )
-
     async def _follow(
         self,
         target: str,
@@ -316,22 +162,17 @@ class Fetcher:
         progress: _Progress,
     ) -> Fetched:
         accepted = accepted_types(kinds)
-        kind_list = (kinds,) if isinstance(kinds, str) else tuple(kinds)
-        base_headers = {"Accept": ", ".join(ACCEPT[k] for k in dict.fromkeys(kind_list))}
-        for name, value in extra_headers.items():
-            if name.lower() not in RESERVED_HEADERS:
-                base_headers[name] = value
+        base_headers = _request_headers(kinds, extra_headers)
         # Cookies live for one redirect chain only: some sites set one and redirect back.
         jar = httpx.Cookies()
-        hop = self._check_hop(target)
-        first = hop
+        hop = first = self._check_hop(target)
         for redirects in range(self._settings.fetch_max_redirects + 1):
             progress.redirects, progress.final_url = redirects, hop.url
             request_headers = dict(base_headers)
-            if (hop.scheme, hop.host, hop.port) != (first.scheme, first.host, first.port):
+            if hop.origin != first.origin:
                 # Never carry credentials to a different origin (same rule as browsers/httpx).
                 request_headers = {k: v for k, v in request_headers.items() if k.lower() not in CREDENTIAL_HEADERS}
-            async with self._host_slot(hop.host):
+            async with self._slots.hold(hop.host):
                 request = self._client.build_request("GET", hop.url, headers=request_headers)
                 jar.set_cookie_header(request)
                 response = await self._send(request)
@@ -343,7 +184,14 @@ class Fetcher:
                         # (urllib3 CVE-2026-21441); httpcore then drops the connection.
                         hop = self._next_hop(hop, location)
                         continue
-                    return await self._finish(target, hop, response, accepted, kinds)
+                    return await read_response(
+                        response,
+                        asked=target,
+                        final_url=hop.url,
+                        accepted=accepted,
+                        kinds=kinds,
+                        limit=self._settings.fetch_max_bytes,
+                    )
                 finally:
                     await response.aclose()
         raise FetchError(
@@ -385,132 +233,29 @@ class Fetcher:
             # there. We resolve Location ourselves (_next_hop). The client's cookie jar is never
             # touched either, so nothing leaks between users' fetches.
             response = await self._transport.handle_async_request(request)
-            response.request = request
-            return response
-        except httpx.TimeoutException as exc:
-            raise FetchError(TIMEOUT_REASON, code="timeout", detail=_describe(exc)) from None
         except httpx.TransportError as exc:
-            raise _transport_error(exc) from None
-
-    async def _finish(
-        self,
-        asked: str,
-        hop: _Hop,
-        response: httpx.Response,
-        accepted: frozenset[str],
-        kinds: Collection[str],
-    ) -> Fetched:
-        status = response.status_code
-        headers = _flat_headers(response.headers)
-        mime = mime_type(response.headers.get("content-type"))
-        if status == 304:
-            return Fetched(asked, hop.url, status, mime, None, b"", headers)
-        if not 200 <= status < 300:
-            raise _status_error(status, hop.url)
-        if mime not in accepted and mime not in UNKNOWN_TYPES:
-            raise refuse_type(mime, kinds)  # before reading a single body byte
-        limit = self._settings.fetch_max_bytes
-        length = response.headers.get("content-length", "")
-        if length.isdigit() and int(length) > limit:
-            raise FetchError(TOO_LARGE_REASON, code="too_large", detail=f"content-length={length} cap={limit}")
-        coding = content_encoding(response.headers.get("content-encoding"))
-        body = await self._read_body(response, coding, limit)
-        if mime in UNKNOWN_TYPES:
-            sniffed = sniff_type(body)
-            if sniffed is None or sniffed not in accepted:
-                raise refuse_type(sniffed or mime, kinds)
-            mime = sniffed
-        charset = detect_charset(body, header_charset(response.headers.get("content-type")), mime)
-        return Fetched(asked, hop.url, status, mime, charset, body, headers)
-
-    async def _read_body(self, response: httpx.Response, coding: str | None, limit: int) -> bytes:
-        inflater = BoundedInflater(coding) if coding else None
-        chunks: list[bytes] = []
-        raw_total = total = 0
-
-        def take(piece: bytes) -> None:
-            nonlocal total
-            total += len(piece)
-            if total > limit:
-                raise FetchError(TOO_LARGE_REASON, code="too_large", detail=f"body over {limit} bytes")
-            chunks.append(piece)
-
-        try:
-            async for raw in response.aiter_raw():
-                raw_total += len(raw)
-                if raw_total > limit:
-                    raise FetchError(TOO_LARGE_REASON, code="too_large", detail=f"raw body over {limit} bytes")
-                if inflater is None:
-                    take(raw)
-                else:
-                    for piece in inflater.feed(raw):
-                        take(piece)  # raises mid-stream: the rest is never inflated
-            if inflater is not None:
-                for piece in inflater.finish():
-                    take(piece)
-        except httpx.TimeoutException as exc:
-            raise FetchError(TIMEOUT_REASON, code="timeout", detail=_describe(exc)) from None
-        except httpx.TransportError as exc:
-            raise _transport_error(exc) from None
-        return b"".join(chunks)
-
-    @asynccontextmanager
-    async def _host_slot(self, host: str) -> AsyncIterator[None]:
-        """At most fetch_per_host_concurrency requests to one host at a time.
-
-        Entries exist only while someone holds or waits for them, so the dict stays bounded.
-        """
-        slot = self._slots.get(host)
-        if slot is None:
-            slot = self._slots[host] = _HostSlot(asyncio.Semaphore(self._settings.fetch_per_host_concurrency))
-        slot.users += 1
-        try:
-            async with slot.semaphore:
-                yield
-        finally:
-            slot.users -= 1
-            if slot.users == 0:
-                del self._slots[host]
+            raise network_failure(exc) from None
+        response.request = request
+        return response
 
 
-def _flat_headers(headers: httpx.Headers) -> dict[str, str]:
-    flat: dict[str, str] = {}
-    for name, value in headers.multi_items():
-        flat[name] = f"{flat[name]}, {value}" if name in flat else value
-    return flat
+def _request_headers(kinds: Collection[str], extra: Mapping[str, str]) -> dict[str, str]:
+    """Accept for the kinds asked for, plus the caller's headers except those we own."""
+    kind_list = (kinds,) if isinstance(kinds, str) else tuple(kinds)
+    headers = {"Accept": ", ".join(ACCEPT[k] for k in dict.fromkeys(kind_list))}
+    for name, value in extra.items():
+        if name.lower() not in RESERVED_HEADERS:
+            headers[name] = value
+    return headers
 
 
-def _status_error(status: int, url: str) -> FetchError:
-    detail = f"status={status} url={url}"
-    if status in {404, 410}:
-        return FetchError("That page doesn't exist (anymore).", code="not_found", detail=detail)
-    if status in {401, 403, 451}:
-        return FetchError("That site refused to show me the page.", code="refused", detail=detail)
-    if status == 429:
-        return FetchError(
-            "That site is limiting requests right now; try again later.",
-            code="rate_limited",
-            detail=detail,
-        )
-    if status >= 500:
-        return FetchError(
-            "That site is having trouble right now; try again later.",
-            code="server_error",
-            detail=detail,
-        )
-    return FetchError(f"That site answered with an error (HTTP {status}).", code="http_error", detail=detail)
-
-
-def _transport_error(exc: httpx.TransportError) -> FetchError:
-    cause: BaseException | None = exc
-    for _ in range(10):  # walk the chain (bounded) to the ssl error httpcore wrapped
-        if cause is None:
-            break
-        if isinstance(cause, ssl.SSLCertVerificationError):
-            return FetchError("That site's security certificate isn't valid.", code="tls", detail=_describe(exc))
-        cause = cause.__cause__ or cause.__context__
-    return FetchError(CONNECT_REASON, code="connect", detail=_describe(exc))
-
-
-def _describe(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+def _log_failure(url: str, progress: _Progress, started: float, error: FetchError) -> None:
+    log.info(
+        "fetch failed url=%s final_url=%s code=%s hops=%d ms=%d detail=%s",
+        url,
+        progress.final_url,
+        error.code,
+        progress.redirects,
+        (time.perf_counter() - started) * 1000,
+        error.detail or "-",
+    )

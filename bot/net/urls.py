@@ -191,6 +191,15 @@ def normalize_url(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, path, query, ""))
 
 
+def host_of(url: str | None, *, fallback: str = "") -> str:
+    """The URL's host name (lowercase) without a leading "www.", for showing where a link goes.
+
+    A URL without a host (None, "", a bare word) gives ``fallback``, also without "www.".
+    """
+    host = urlsplit(url).hostname if url else None
+    return (host or fallback).removeprefix("www.")
+
+
 def url_key(url: str) -> str:
     """A short, stable key for cache entries: sha256 of the normalized URL, 16 hex chars."""
     return hashlib.sha256(normalize_url(url).encode("ascii")).hexdigest()[:16]

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from bot.errors import FetchError
-from bot.net.urls import BAD_URL_REASON, normalize_url, parse_user_url, url_key
+from bot.net.urls import BAD_URL_REASON, host_of, normalize_url, parse_user_url, url_key
 
 
 @pytest.mark.parametrize(
@@ -150,3 +150,25 @@ def test_normalize_and_key_raise_bad_url(bad: str) -> None:
         with pytest.raises(FetchError) as info:
             func(bad)
         assert info.value.code == "bad_url"
+
+
+@pytest.mark.parametrize(
+    ("url", "host"),
+    [
+        ("https://www.Example.com/a", "example.com"),
+        ("http://news.example:8080/x", "news.example"),
+        ("https://www2.example.com/", "www2.example.com"),
+        ("http://[::1]/", "::1"),
+    ],
+)
+def test_host_of(url: str, host: str) -> None:
+    assert host_of(url) == host
+    assert host_of(url, fallback=url) == host
+
+
+@pytest.mark.parametrize("url", [None, "", "text:abc123", "www.example.com/a"])
+def test_host_of_without_a_host_gives_the_fallback(url: str | None) -> None:
+    assert host_of(url) == ""
+    if url:
+        # The fallback loses its "www." too: "www.example.com/a" (no scheme) shows as "example.com/a".
+        assert host_of(url, fallback=url) == url.removeprefix("www.")

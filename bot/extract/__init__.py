@@ -1,0 +1,21 @@
+"""Article extraction: HTML (or plain text) in, a clean ``Article`` out, or a clear ExtractError.
+
+trafilatura does the heavy lifting (main-text detection, title/date/site metadata). Around it,
+in the order a page goes through them:
+
+1. cleanup: parse, and strip hidden elements (carriers for prompt injection, notes/security.md
+   §e.1.7); invisible characters go with bot.text.clean.clean_text wherever text is taken.
+2. page: language, canonical URL, meta tags and visible-text signals, read from the page itself.
+3. jsonld: the schema.org article node, whose ``articleBody`` is the fallback text.
+4. paragraphs: the boilerplate lines news sites append to the article body, removed.
+5. walls: *why* a page had no text (paywall, consent wall, login wall, JS-only shell).
+6. metadata: byline, date and site name.
+
+article.py ties the steps together.
+"""
+
+from bot.extract.article import extract_article, extract_html, extract_plain_text
+from bot.extract.paragraphs import clean_paragraphs
+from bot.text.clean import clean_text
+
+__all__ = ["clean_paragraphs", "clean_text", "extract_article", "extract_html", "extract_plain_text"]
