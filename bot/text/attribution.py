@@ -47,6 +47,10 @@ __all__ = [
 ]
 
 
+# Prepositions that tie a name into a description: "a spokesperson for Norrland Rail".
+_OWNED_BY = frozenset("for of at from".split())
+
+
 @dataclass(frozen=True)
 class Subject:
     text: str  # canonical name, or the noun phrase as written
@@ -125,6 +129,10 @@ def _skip_aside(toks: list[Tok], k: int, start: int, people: People) -> Subject 
     opener, reach = (",", 16) if toks[k].text == "," else ("(", 8)
     for c in range(k - 1, max(start - 1, k - reach), -1):
         if toks[c].text == opener:
+            if opener == "," and is_name_word(toks[c + 1]) and name_end(toks, c + 1, k) == k:
+                aside = _name_subject(toks, c + 1, k, people)  # "The mayor, Anna Keller, said"
+                if aside is not None and aside.kind == "name":
+                    return aside
             return subject_backward(toks, c, start, people)
     return None
 
@@ -143,17 +151,26 @@ def subject_backward(toks: list[Tok], j: int, start: int, people: People) -> Sub
         return Subject(t.low, "pronoun")
     if is_name_word(t):
         return _name_backward(toks, k, start, people)
-    if t.is_word and t.low not in BREAKERS | CUE_WORDS | DETERMINERS and len(t.low) > 2:
+    if _may_head_description(t):
         return _described_backward(toks, k, start)
     return None
 
 
+def _may_head_description(t: Tok) -> bool:
+    return t.is_word and t.low not in BREAKERS | CUE_WORDS | DETERMINERS and len(t.low) > 2
+
+
 def _name_backward(toks: list[Tok], k: int, start: int, people: People) -> Subject | None:
     i = name_start(toks, k, start)
-    while i <= k and toks[i].low in FUNCTION_WORDS - DETERMINERS:
+    while i <= k and toks[i].low in FUNCTION_WORDS - DETERMINERS and not _is_acronym(toks[i]):
         i += 1  # sentence-initial "But Keller said"
     if i > k:
         return None
+    if i - 2 >= start and toks[i - 1].low in _OWNED_BY and _may_head_description(toks[i - 2]):
+        # "a spokesperson for Norrland Rail said": the name completes a description.
+        described = _described_backward(toks, i - 2, start)
+        if described is not None:
+            return Subject(" ".join([described.text, *(x.text for x in toks[i - 1 : k + 1])]), "np")
     if toks[i].low in DETERMINERS:  # "The Council said"
         return Subject(" ".join(x.text for x in toks[i : k + 1]), "np")
     if i - 1 >= start and toks[i - 1].low in DETERMINERS:  # "the Harbour Board said"
@@ -167,7 +184,9 @@ def _described_backward(toks: list[Tok], k: int, start: int) -> Subject | None:
     for i in range(k, max(start - 1, k - 7), -1):
         w = toks[i]
         if w.low == "s" and i - 2 >= start and toks[i - 1].text in "'’":
-            owner = i - 3 if i - 3 >= start and toks[i - 3].low in DETERMINERS else i - 2
+            owner = name_start(toks, i - 2, start) if is_name_word(toks[i - 2]) else i - 2
+            if owner - 1 >= start and toks[owner - 1].low in DETERMINERS:
+                owner -= 1  # "the city's mayor", "Norrland Rail's press office"
             text = " ".join(x.text for x in toks[owner : k + 1])
             return Subject(text.replace(" ’ s", "’s").replace(" ' s", "'s"), "np")
         if not w.is_word or w.low in BREAKERS or w.low in CUE_WORDS:
@@ -178,6 +197,11 @@ def _described_backward(toks: list[Tok], k: int, start: int) -> Subject | None:
     if t.low.endswith("s") or t.low in ("police", "staff", "people"):
         return Subject(t.text, "np")  # a bare plural: "officials said"
     return None
+
+
+def _is_acronym(t: Tok) -> bool:
+    """ "WHO", "IT": capitals that are a name, not a function word opening a sentence."""
+    return len(t.text) > 1 and t.text.isupper()
 
 
 def _clause_subject(toks: list[Tok], start: int, j: int, people: People) -> Subject | None:

@@ -44,6 +44,7 @@ from bot.text.names import (
 
 __all__ = ["Mention", "People"]
 
+_LINE_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _PHRASE_STOPS = CUE_WORDS | PREPOSITIONS | frozenset("and but or who whom whose which that when while".split())
 
 
@@ -297,9 +298,10 @@ class People:
         """The person a "he"/"she" at ``pos`` points back to, or None.
 
         Candidates are earlier quotes' speakers and the subjects of earlier sentences (objects
-        such as "told Mr Brandt" are skipped); the most recent one whose gender, where the
-        article gives it away, agrees with the pronoun wins. Failing that, the most recent
-        person of the pronoun's known gender.
+        such as "told Mr Brandt" are skipped), minus those the article shows to be of the
+        other gender. The most recent wins, except that one the article shows to be of the
+        pronoun's gender beats a single more recent candidate of unknown gender. With no
+        candidate, the most recent person of the pronoun's known gender.
         """
         want = "m" if pronoun == "he" else "f" if pronoun == "she" else None
         if want is None:
@@ -308,13 +310,19 @@ class People:
         cands = [(m.start, m.name) for m in self.mentions[max(0, upto - 30) : upto] if m.subject]
         cands.extend((p, s) for p, s in speakers if p < pos)
         cands.sort()
+        agreeing: list[str] = []
         for _, name in reversed(cands[-12:]):
-            if self.gender.get(name, want) == want:
-                self.gender.setdefault(name, want)  # a later pronoun of the other gender is someone else
-                return name
-        # No subject agrees: "Ms Okafor met Mr Lind. '...,' he said" points to the object.
-        recent = self.mentions[max(0, upto - 12) : upto]
-        return next((m.name for m in reversed(recent) if not m.in_quote and self.gender.get(m.name) == want), None)
+            if self.gender.get(name, want) == want and name not in agreeing:
+                agreeing.append(name)
+        if len(agreeing) >= 2 and agreeing[0] not in self.gender and self.gender.get(agreeing[1]) == want:
+            agreeing.pop(0)
+        if not agreeing:
+            # "Ms Okafor met Mr Lind. '...,' he said" points to the object.
+            recent = self.mentions[max(0, upto - 12) : upto]
+            known = (m.name for m in reversed(recent) if not m.in_quote and self.gender.get(m.name) == want)
+            return next(known, None)
+        self.gender.setdefault(agreeing[0], want)  # a later pronoun of the other gender is someone else
+        return agreeing[0]
 
     # --- capitalised runs ------------------------------------------------------------------
 
@@ -323,7 +331,9 @@ class People:
         nothing about names, so runs there are ignored."""
         lines = []
         for m in re.finditer(r"[^\n]+", self.text):
-            words = [w for w in m.group().split() if len(w) > 3 and w[0].isalpha()]
+            if m.group().rstrip(" \"'”’)").endswith("."):
+                continue  # a sentence, however many names it holds
+            words = [w for w in _LINE_WORD.findall(m.group()) if w.lower() not in FUNCTION_WORDS]
             if len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words):
                 lines.append(m.span())
         return lines

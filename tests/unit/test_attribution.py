@@ -84,6 +84,35 @@ def test_definite_description_refers_back_to_the_appositive() -> None:
     assert speakers(text) == [("Nobody here wants a long strike", "Tomas Varga")]
 
 
+def test_name_in_an_aside_is_the_speaker() -> None:
+    text = 'The head of Norrland Rail, Anna Keller, said: "We will run extra trains all week."'
+    assert speakers(text) == [("We will run extra trains all week.", "Anna Keller")]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ('"The line will reopen by Friday," a spokesperson for Norrland Rail said.',
+         "a spokesperson for Norrland Rail"),
+        ('"The line will reopen by Friday," Norrland Rail\'s press office said.', "Norrland Rail's press office"),
+        ('"The line will reopen by Friday," the WHO said.', "the WHO"),
+        ('The ministry said in a statement: "The line will reopen by Friday."', "The ministry"),
+    ],
+)  # fmt: skip
+def test_organisations_and_descriptions_speak_as_written(text: str, speaker: str) -> None:
+    assert [s for _, s in speakers(text)] == [speaker]
+
+
+def test_a_sentence_full_of_names_is_not_a_headline() -> None:
+    text = 'Anna Keller and Tomas Varga met on Monday.\n\n"We agreed on nothing at all," she said.'
+    assert speakers(text) == [("We agreed on nothing at all", "Anna Keller")]
+
+
+def test_title_case_headline_names_nobody() -> None:
+    people = people_of("Harbour Crane Falls Onto Ferry Deck\n\nNobody was hurt.")
+    assert people.mentions == []
+
+
 def test_definite_description_without_a_referent_stays_as_written() -> None:
     text = 'Snow closed every road in Norrland. "Nobody should travel before Friday," the governor said.'
     assert speakers(text) == [("Nobody should travel before Friday", "the governor")]
@@ -109,6 +138,15 @@ def test_pronoun_skips_a_person_of_the_other_gender() -> None:
         '"We cannot ask nurses to wait another year," she said.'
     )
     assert speakers(text) == [("We cannot ask nurses to wait another year", "Ines Moreau")]
+
+
+def test_pronoun_prefers_a_person_shown_to_be_of_its_gender_over_one_unknown() -> None:
+    text = (
+        "Anna Keller, a mother of three, runs the bakery on the square.\n\n"
+        "Tomas Varga owns the shop next door.\n\n"
+        '"Nobody warned us about the roadworks," she said.'
+    )
+    assert speakers(text) == [("Nobody warned us about the roadworks", "Anna Keller")]
 
 
 def test_pronoun_gender_from_a_title() -> None:
