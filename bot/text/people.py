@@ -57,6 +57,7 @@ class _Run:
 
 @dataclass(frozen=True, slots=True)
 class Mention:
+    index: int  # of the name's first token
     start: int
     name: str  # the article's full name for the person
     sentence: int
@@ -76,7 +77,6 @@ class People:
     ) -> None:
         self.text = text
         self.toks = toks
-        self._tok_starts = [t.start for t in toks]
         self._sentence_starts = sentence_starts
         self._quoted = sorted(quoted)
         # Words this text uses in lower case are common words, even when a headline or the
@@ -196,7 +196,7 @@ class People:
             subject = not in_quote and sentence not in subject_of and not self._governed(run.i)
             if subject:
                 subject_of.add(sentence)
-            mentions.append(Mention(start, name, sentence, in_quote, subject))
+            mentions.append(Mention(run.i, start, name, sentence, in_quote, subject))
         return mentions
 
     def _governed(self, i: int) -> bool:
@@ -276,7 +276,10 @@ class People:
             name = mentions[0].name
             if any(m.name != name for m in mentions):
                 continue
-            for t in self._tokens_between(mentions[0].start, self._sentence_end(sentence)):
+            end = self._sentence_end(sentence)
+            for t in self.toks[mentions[0].index + 1 :]:
+                if t.start >= end:
+                    break
                 gender = "m" if t.low in MALE_PRONOUNS else "f" if t.low in FEMALE_PRONOUNS else None
                 if gender and not self._in_quote(t.start):
                     votes.setdefault(name, Counter())[gender] += 1
@@ -289,10 +292,6 @@ class People:
     def _sentence_end(self, sentence: int) -> int:
         starts = self._sentence_starts
         return starts[sentence + 1] if sentence + 1 < len(starts) else len(self.text)
-
-    def _tokens_between(self, start: int, end: int) -> list[Tok]:
-        """Tokens after the one at ``start``, up to ``end``."""
-        return self.toks[bisect.bisect_right(self._tok_starts, start) : bisect.bisect_left(self._tok_starts, end)]
 
     def resolve_pronoun(self, pos: int, pronoun: str, speakers: list[tuple[int, str]]) -> str | None:
         """The person a "he"/"she" at ``pos`` points back to, or None.
