@@ -8,6 +8,7 @@ itself introduces (:mod:`.people`). Internal to :mod:`bot.text.quotes`.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from bot.text.lexicon import (
@@ -303,14 +304,14 @@ def attribute_before(toks: list[Tok], start: int, j: int, people: People) -> Sub
 def speaker_name(subject: Subject, people: People) -> str:
     """The speaker to report for a non-pronoun subject.
 
-    A definite description ("the mayor", "the union leader") becomes the person the article
-    gave that role to ("Mayor Anna Keller", "Anna Keller, the mayor,"), when exactly one
+    A definite description ("the mayor", "the union leader", "the mayor of Norrland") becomes
+    the person the article gave that role to ("Mayor Anna Keller", "Anna Keller, the mayor,"), when exactly one
     person has it.
     """
     words = subject.text.split()
-    if subject.kind == "np" and 2 <= len(words) <= 4 and words[0].lower() == "the":
-        role = role_key(words[1:])
-        if role:
-            return people.by_role(role) or subject.text
-    return subject.text
+    if subject.kind != "np" or words[0].lower() != "the":
+        return subject.text
+    head = list(itertools.takewhile(lambda w: w.lower() not in _OWNED_BY, words[1:]))  # "the mayor of X"
+    role = role_key(head) if 1 <= len(head) <= 3 else None
+    return (people.by_role(role) if role else None) or subject.text
 

@@ -84,6 +84,14 @@ def test_definite_description_refers_back_to_the_appositive() -> None:
     assert speakers(text) == [("Nobody here wants a long strike", "Tomas Varga")]
 
 
+def test_definite_description_with_a_complement_refers_back() -> None:
+    text = (
+        "Mayor Anna Keller opened the harbour on Monday.\n\n"
+        '"Nobody will lose a job over this," the mayor of Norrland said.'
+    )
+    assert speakers(text) == [("Nobody will lose a job over this", "Anna Keller")]
+
+
 def test_name_in_an_aside_is_the_speaker() -> None:
     text = 'The head of Norrland Rail, Anna Keller, said: "We will run extra trains all week."'
     assert speakers(text) == [("We will run extra trains all week.", "Anna Keller")]
