@@ -20,6 +20,8 @@ Scoring (character based, so it is indifferent to where exactly a quote's marks 
   earlier non-pronoun gold Source of any attribution (direct or indirect) in the document.
 
 Usage: python bench/quotes_polnear.py [--data DIR] [--all-annotators] [--errors N]
+Without --data, the first ``shared/data/polnear-dev`` found beside the checkout or one of its
+parent directories is used, so the bench runs from any worktree.
 """
 
 from __future__ import annotations
@@ -36,7 +38,8 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from bot.text.quotes import MIN_QUOTE_WORDS, extract_quotes
 
-DEFAULT_DATA = "/work/shared/data/polnear-dev"
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DATA_DIR = os.path.join("shared", "data", "polnear-dev")
 QUOTE_MARKS = "\"“”„«»‘’'「"
 PRONOUNS = {"he", "she", "they", "it", "i", "we", "you", "him", "her", "them"}
 IGNORED = PRONOUNS | {"the", "a", "an", "of", "mr", "mrs", "ms", "dr", "sen",
@@ -138,13 +141,29 @@ def locate(text: str, quote_text: str, cursor: int) -> tuple[int, int] | None:
     return None if pos == -1 else (pos, pos + len(quote_text))
 
 
+def default_data() -> str | None:
+    """``shared/data/polnear-dev`` in the nearest directory above the checkout that has one."""
+    here = os.path.dirname(REPO)
+    while True:
+        candidate = os.path.join(here, DATA_DIR)
+        if os.path.isdir(candidate):
+            return candidate
+        parent = os.path.dirname(here)
+        if parent == here:
+            return None
+        here = parent
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", default=DEFAULT_DATA)
+    ap.add_argument("--data", default=default_data(), help=f"directory with text/ and attributions/ "
+                    f"(default: the nearest {DATA_DIR} above the checkout)")
     ap.add_argument("--all-annotators", action="store_true",
                     help="score every .ann file (some documents have two annotators)")
     ap.add_argument("--errors", type=int, default=0, help="print up to N misses of each kind")
     args = ap.parse_args()
+    if args.data is None:
+        ap.error(f"no {DATA_DIR} found above the checkout; pass --data")
 
     docs = load(args.data, args.all_annotators)
     n_pred = tp_pred = tp_any = 0

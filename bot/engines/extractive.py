@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from bot.models import Article, Summary
 from bot.text.quotes import extract_quotes, verify_quotes
 from bot.text.sentences import split_sentences
-from bot.text.stats import content_terms
+from bot.text.words import content_terms
 
 __all__ = [
     "clean_sentence",

@@ -16,7 +16,7 @@ from bot.engines.extractive import clean_sentence, is_boilerplate, is_caption, i
 from bot.models import Answer, Article, Quote
 from bot.text.quotes import extract_quotes, normalize_for_match, verify_quotes
 from bot.text.sentences import split_sentences
-from bot.text.stats import content_terms
+from bot.text.words import content_terms
 
 __all__ = ["BM25", "NOT_COVERED", "PREFIX", "answer_extractive"]
 

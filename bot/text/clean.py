@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+from bot.text.words import HEADLINE_NOISE, STOPWORDS, stem, words
+
 # Content a reader never sees; its text must not leak into a summary.
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "iframe", "object", "svg", "head"})
 _VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"})
@@ -12,8 +14,9 @@ _BLOCK_TAGS = frozenset(
     {"p", "div", "br", "li", "ul", "ol", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",
      "blockquote", "section", "article", "figcaption", "pre", "table", "dd", "dt"}
 )  # fmt: skip
-# Zero-width, bidi controls and Unicode tag characters: common carriers of hidden text.
-_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\U000e0000-\U000e007f]")
+# Soft hyphen, Mongolian vowel separator, zero-width, bidi controls, word joiners, BOM and Unicode
+# tag characters: invisible to readers, so they can smuggle instructions or disguise words.
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\U000e0000-\U000e007f]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACE = re.compile(r"\s+")
 
@@ -78,30 +81,7 @@ def shorten(text: str, limit: int | None) -> str:
     return cut.rstrip(" ,;:.-–—") + "…"
 
 
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-STOPWORDS = frozenset(
-    """a about above after again against all am an and any are as at be because been before being
-    below between both but by can could did do does doing down during each few for from further had
-    has have having he her here hers him his how i if in into is it its itself just me more most my
-    no nor not now of off on once only or other our ours out over own same she should so some such
-    than that the their theirs them then there these they this those through to too under until up
-    very was we were what when where which while who whom why will with would you your yours
-    also amid as via vs despite per says said say new live update updates latest watch video
-    breaking report reports""".split()
-)
-
-
-def _stem(word: str) -> str:
-    for suffix in ("'s", "’s"):
-        word = word.removesuffix(suffix)
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
-
-
 def tokens(text: str) -> frozenset[str]:
-    """Content words of a headline: case-folded, light-stemmed, stopwords and 1-letter words out."""
-    words = (_stem(w) for w in _WORD.findall(text.casefold()) if w not in STOPWORDS)
-    return frozenset(w for w in words if len(w) > 1 and w not in STOPWORDS)
+    """Content words of a headline: stemmed, without stop words, headline noise or 1-letter words."""
+    stems = (stem(w) for w in words(text) if w not in STOPWORDS and w not in HEADLINE_NOISE)
+    return frozenset(s for s in stems if len(s) > 1)

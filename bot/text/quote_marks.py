@@ -62,7 +62,8 @@ def _double_spans(text: str) -> list[MarkedSpan]:
     spans: list[MarkedSpan] = []
     for para in re.finditer(r"[^\n]+", text):
         p_start, p_end = para.span()
-        open_at, open_w, opener, closers = -1, 0, "", ()
+        open_at, open_w, opener = -1, 0, ""
+        closers: tuple[str, ...] = ()
         # Only the marks themselves are visited (a regex finds them), which keeps this linear
         # and fast on long articles.
         for m in _DOUBLE_MARK.finditer(text, p_start, p_end):

@@ -2,8 +2,8 @@
 
 Extraction finds text between quotation marks (:mod:`.quote_marks`), then reads the words
 around it for a speech cue and its subject (:mod:`.attribution`). Pronoun subjects resolve to
-the most recent person the article is about, and short references ("Mr Peskov") expand to the
-full name the article uses elsewhere ("Dmitry Peskov").
+the most recent person the article is about, and short references ("Ms Keller", "the mayor")
+expand to the full name the article introduced ("Anna Keller") (:mod:`.people`).
 
 Verification is deliberately strict and pure: a quote shown to users must occur verbatim in
 the article (modulo typography) and its speaker must be named there. It is what stands between
@@ -18,17 +18,12 @@ import unicodedata
 from dataclasses import dataclass
 
 from bot.models import Quote
-from bot.text.attribution import (
-    People,
-    Subject,
-    attribute_after,
-    attribute_before,
-    is_according,
-    speaker_name,
-    tokenize,
-)
-from bot.text.quote_marks import quoted_spans
+from bot.text.attribution import Subject, attribute_after, attribute_before, is_according, speaker_name
+from bot.text.names import tokenize
+from bot.text.people import People
+from bot.text.quote_marks import MarkedSpan, quoted_spans
 from bot.text.sentences import sentence_spans
+from bot.text.words import STOPWORDS, words
 
 __all__ = [
     "MIN_QUOTE_WORDS",
@@ -79,6 +74,90 @@ def _clean_content(text: str) -> str:
     return re.sub(r"[\s,;:—–-]+$", "", text.strip())
 
 
+class _Attributor:
+    """Speakers for the quotes of one text, in document order.
+
+    Stateful on purpose: a pronoun points back to earlier speakers, and a quote with no
+    attribution of its own may continue the previous one.
+    """
+
+    def __init__(self, text: str, marked: list[MarkedSpan]) -> None:
+        self.text = text
+        self.toks = tokenize(text)
+        self._tok_starts = [t.start for t in self.toks]
+        self.sentences = sentence_spans(text) or [(0, len(text))]
+        self._sent_starts = [s for s, _ in self.sentences]
+        self.people = People(text, self.toks, self._sent_starts, [(m.start, m.end) for m in marked])
+        self.speakers: list[tuple[int, str]] = []  # (position, speaker) for pronoun resolution
+        self.prev_end = 0  # end of the previous quote: contexts never reach back past it
+        self.continues_until = -1  # text up to here after an attributed quote may be continued
+        self.prev_speaker: str | None = None
+
+    def _tok_index(self, pos: int) -> int:
+        return bisect.bisect_left(self._tok_starts, pos)
+
+    def _sentence_index(self, pos: int) -> int:
+        return max(0, bisect.bisect_right(self._sent_starts, pos) - 1)
+
+    def _context(self, qs: int, qe: int, next_start: int) -> tuple[int, int]:
+        """Where to look for an attribution: (start before the quote, end after it).
+
+        Before: the quote's sentence so far. After: the rest of the sentence in which it
+        closes, up to the next quote or line break, unless the quote itself ends that sentence.
+        """
+        text, sentences = self.text, self.sentences
+        k = self._sentence_index(qs)
+        pre_start = max(sentences[k][0], self.prev_end)
+        if not text[pre_start:qs].strip() and k > 0 and sentences[k][0] >= qs - 2:
+            # 'She said:\n\n"..."' - the attribution is the previous sentence, ending in ':'.
+            ps, pe = sentences[k - 1]
+            if text[ps:pe].rstrip().endswith(":"):
+                pre_start = max(ps, self.prev_end)
+        s_end = sentences[self._sentence_index(max(qs, qe - 1))][1]
+        post_end = qe if qe >= s_end else min(s_end, next_start)
+        newline = text.find("\n", qe, post_end)
+        return pre_start, post_end if newline == -1 else newline
+
+    def _subject(self, qs: int, qe: int, pre_start: int, post_end: int) -> tuple[Subject | None, bool]:
+        """The quote's subject, and whether the text after the quote attributes it."""
+        toks, people = self.toks, self.people
+        tq, te = self._tok_index(qe), self._tok_index(post_end)
+        after = attribute_after(toks, tq, te, people) if te > tq else None
+        before = attribute_before(toks, self._tok_index(pre_start), self._tok_index(qs), people) \
+            if qs > pre_start else None
+        prefer_before = before is not None and (
+            after is None
+            or (after.kind == "np" and before.kind != "np")  # a named speaker beats "a source"
+            or is_according(toks, tq, te)  # '... "quote", according to the readout'
+        )
+        return (before if prefer_before else after), after is not None
+
+    def span(self, m: MarkedSpan, next_start: int) -> QuoteSpan:
+        qs, qe = m.start, m.end
+        pre_start, post_end = self._context(qs, qe, next_start)
+        subject, after = self._subject(qs, qe, pre_start, post_end)
+        speaker: str | None = None
+        via_pronoun = False
+        if subject is not None and subject.kind == "pronoun":
+            speaker = self.people.resolve_pronoun(qs, subject.text, self.speakers)
+            via_pronoun = speaker is not None
+        elif subject is not None:
+            speaker = speaker_name(subject, self.people)
+        elif self.prev_speaker is not None and not self.text[self.continues_until : qs].strip():
+            # News convention: a quote right after another (same or next paragraph) with no
+            # attribution of its own continues the previous speaker.
+            speaker = self.prev_speaker
+        self.prev_speaker = speaker
+        if speaker is not None:
+            self.speakers.append((qs, speaker))
+            self.continues_until = post_end if after else qe
+            while self.continues_until < len(self.text) and self.text[self.continues_until] in ".!?,":
+                self.continues_until += 1
+        self.prev_end = qe
+        content = _clean_content(self.text[m.inner_start : m.inner_end])
+        return QuoteSpan(qs, qe, content, speaker, via_pronoun)
+
+
 def find_quote_spans(text: str) -> list[QuoteSpan]:
     """Every quoted passage of at least MIN_QUOTE_WORDS words, with its speaker (or None).
 
@@ -89,99 +168,21 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
     marked = [m for m in all_marked if _is_speech(text[m.inner_start : m.inner_end])]
     if not marked:
         return []
-    toks = tokenize(text)
-    tok_starts = [t.start for t in toks]
-    sentences = sentence_spans(text) or [(0, len(text))]
-    sent_starts = [s for s, _ in sentences]
-    people = People(text, toks, sent_starts, [(m.start, m.end) for m in all_marked])
-
-    def tok_index(pos: int) -> int:
-        return bisect.bisect_left(tok_starts, pos)
-
-    def sentence_index(pos: int) -> int:
-        return max(0, bisect.bisect_right(sent_starts, pos) - 1)
-
-    out: list[QuoteSpan] = []
-    speakers: list[tuple[int, str]] = []  # (position, speaker) for pronoun resolution
-    prev_end = 0  # end of the previous (real) quote: contexts never reach back past it
-    continues_until = -1  # text up to here after an attributed quote may be continued
-    prev_speaker: str | None = None
-    for n, m in enumerate(marked):
-        qs, qe = m.start, m.end
-        content = _clean_content(text[m.inner_start : m.inner_end])
-        next_start = marked[n + 1].start if n + 1 < len(marked) else len(text)
-
-        # Before the quote: its sentence so far. After it: the rest of the sentence in which
-        # it closes, unless the quote itself ends that sentence.
-        k = sentence_index(qs)
-        pre_start = max(sentences[k][0], prev_end)
-        if not text[pre_start:qs].strip() and k > 0 and sentences[k][0] >= qs - 2:
-            # 'He said:\n\n"..."' - the attribution is the previous sentence, ending in ':'.
-            ps, pe = sentences[k - 1]
-            if text[ps:pe].rstrip().endswith(":"):
-                pre_start = max(ps, prev_end)
-        s_end = sentences[sentence_index(max(qs, qe - 1))][1]
-        post_end = qe if qe >= s_end else min(s_end, next_start)
-        newline = text.find("\n", qe, post_end)
-        if newline != -1:
-            post_end = newline
-
-        tq, te = tok_index(qe), tok_index(post_end)
-        after = attribute_after(toks, tq, te, people) if te > tq else None
-        before = attribute_before(toks, tok_index(pre_start), tok_index(qs), people) \
-            if qs > pre_start else None
-        subject: Subject | None = after
-        if before is not None and (
-            after is None
-            or (after.kind == "np" and before.kind != "np")  # a named speaker beats "a source"
-            or is_according(toks, tq, te)  # '... "quote", according to the readout'
-        ):
-            subject = before
-
-        speaker: str | None = None
-        via_pronoun = False
-        if subject is not None:
-            if subject.kind == "pronoun":
-                speaker = people.resolve_pronoun(qs, subject.text, speakers)
-                via_pronoun = speaker is not None
-            else:
-                speaker = speaker_name(subject, people)
-        if subject is None and prev_speaker is not None and not text[continues_until:qs].strip():
-            # News convention: a quote right after another (same or next paragraph) with no
-            # attribution of its own continues the previous speaker.
-            speaker = prev_speaker
-        if speaker is not None:
-            speakers.append((qs, speaker))
-            prev_speaker = speaker
-            continues_until = qe if after is None else post_end
-            while continues_until < len(text) and text[continues_until] in ".!?,":
-                continues_until += 1
-        else:
-            prev_speaker = None
-        out.append(QuoteSpan(qs, qe, content, speaker, via_pronoun))
-        prev_end = qe
-    return out
+    attributor = _Attributor(text, all_marked)
+    ends = [m.start for m in marked[1:]] + [len(text)]
+    return [attributor.span(m, next_start) for m, next_start in zip(marked, ends, strict=True)]
 
 
 # ---------------------------------------------------------------------------------------------
 # Ranking
 
-_STOP = frozenset(
-    """a an the and or but if of to in on at by for with from as is are was were be been being
-    it its this that these those i we you he she they me us him her them my our your his their
-    not no so do does did have has had will would can could should may might must than then
-    there here what which who whom when where why how all any some just very also about into
-    out up down over more most such only own same too s t don""".split()
-)
-
-
 def _informativeness(q: Quote) -> float:
     """How good a "key quote" this is: substance, completeness, a named speaker."""
-    words = re.findall(r"[^\W_]+", q.text.lower())
-    content = sum(1 for w in words if w not in _STOP and len(w) > 2)
+    tokens = words(q.text)
+    content = sum(1 for w in tokens if w not in STOPWORDS and len(w) > 2)
     score = min(content, 12) / 12  # beyond a dozen content words, longer is not better
-    if len(words) > 50:
-        score *= 50 / len(words)  # long quotes make poor key quotes
+    if len(tokens) > 50:
+        score *= 50 / len(tokens)  # long quotes make poor key quotes
     text = q.text.strip()
     if text[:1].islower():
         score *= 0.6  # a fragment woven into the reporter's sentence ("... to 'abandon ...'")

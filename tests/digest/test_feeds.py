@@ -145,9 +145,11 @@ def test_html_to_text_is_safe_and_short() -> None:
 
 
 def test_tokens_drop_stopwords_and_stem() -> None:
+    # Reporting verbs ("tells") are stop words; the Porter2 stem of "willing" is "will".
     assert tokens("Putin tells China's Xi that Russia is willing") == {
-        "putin", "tell", "china", "xi", "russia", "willing",
+        "putin", "china", "xi", "russia", "will",
     }  # fmt: skip
+    assert tokens("BREAKING: Talks resumed in Geneva") == tokens("Talk resumes in Geneva")
 
 
 def test_feed_external_entities_are_not_resolved(tmp_path: Path) -> None:
