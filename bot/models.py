@@ -116,9 +116,10 @@ class FeedItem:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> FeedItem:
-        values = {f.name: data.get(f.name) for f in fields(cls)}
+        values: dict[str, Any] = {f.name: data.get(f.name) for f in fields(cls)}
         for name in ("published", "seen"):
-            values[name] = datetime.fromisoformat(values[name]) if values[name] else None
+            raw = values[name]
+            values[name] = datetime.fromisoformat(raw) if raw else None
         return cls(**values)
 
 
