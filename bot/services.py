@@ -1,7 +1,9 @@
-"""The long-lived objects a running bot shares: settings, Redis, the fetcher, the engines.
+"""The composition root: the long-lived objects a process shares, wired together once.
 
-Built once at start-up and closed at shutdown; the Telegram layer, the CLI and the digest worker
-all get their collaborators from here, so there is one fetcher and one Redis pool per process.
+``Services`` holds the infrastructure (settings, Redis, the fetcher, the LLM client, the pipeline,
+the stores), built at start-up and closed at shutdown, so there is one fetcher and one Redis pool
+per process. ``build_digest`` makes the digest service on top of it, and ``build_app`` the
+application services (``bot.app``) that the Telegram edge calls: the edge sees only those.
 """
 
 from __future__ import annotations
@@ -15,6 +17,13 @@ from redis.backoff import ExponentialWithJitterBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from bot.app import AppServices
+from bot.app.access import Access
+from bot.app.conversations import Conversations
+from bot.app.digests import Digests
+from bot.app.preferences import Preferences
+from bot.app.subscriptions import Subscriptions
+from bot.app.summaries import Summaries
 from bot.config import Settings
 from bot.digest.clock import Clock, SystemClock
 from bot.digest.delivery import Transport
@@ -65,6 +74,8 @@ class Services:
     subscriptions: SubscriptionStore
     feed_states: FeedStateStore
     items: ItemStore
+    runs: RunStore
+    poller: FeedPoller
     clock: Clock
 
     @classmethod
@@ -75,6 +86,12 @@ class Services:
         llm = LLM(settings) if settings.llm_enabled else None
         log.info("summary engine=%s", f"llm model={settings.llm_model}" if llm else "extractive (no LLM configured)")
         pipeline = Pipeline(settings, Cache(redis, guard), SingleFlight(redis, guard), fetcher, llm)
+        subscriptions = SubscriptionStore(redis, limit=settings.digest_max_subscriptions)
+        feed_states, items = FeedStateStore(redis), ItemStore(redis)
+        poller = FeedPoller(
+            fetcher, items=items, states=feed_states, subscriptions=subscriptions, flight=pipeline.flight,
+            interval=settings.digest_poll_interval, wait_timeout=settings.fetch_timeout + 10,
+        )  # fmt: skip
         return cls(
             settings=settings,
             redis=redis,
@@ -85,9 +102,11 @@ class Services:
             chats=ChatStore(redis, guard, conversation_ttl=settings.conversation_ttl),
             documents=Documents(redis, guard, ttl=settings.conversation_ttl),
             limits=RateLimiter(redis, guard),
-            subscriptions=SubscriptionStore(redis, limit=settings.digest_max_subscriptions),
-            feed_states=FeedStateStore(redis),
-            items=ItemStore(redis),
+            subscriptions=subscriptions,
+            feed_states=feed_states,
+            items=items,
+            runs=RunStore(redis),
+            poller=poller,
             clock=clock or SystemClock(),
         )
 
@@ -101,18 +120,27 @@ class Services:
 def build_digest(services: Services, transport: Transport | None) -> DigestService:
     """The digest service on this process's shared collaborators."""
     settings = services.settings
-    pipeline = services.pipeline
-    poller = FeedPoller(
-        services.fetcher, items=services.items, states=services.feed_states, subscriptions=services.subscriptions,
-        flight=pipeline.flight, interval=settings.digest_poll_interval, wait_timeout=settings.fetch_timeout + 10,
-    )  # fmt: skip
-    runs = RunStore(services.redis)
     summarizer = EntrySummarizer(
-        pipeline, runs, daily_budget=settings.digest_llm_daily_budget,
+        services.pipeline, services.runs, daily_budget=settings.digest_llm_daily_budget,
         wait_timeout=settings.summary_deadline + settings.fetch_timeout,
     )  # fmt: skip
     return DigestService(
-        settings, poller=poller, summarizer=summarizer, subscriptions=services.subscriptions, items=services.items,
-        runs=runs, chats=services.chats, limiter=SendLimiter(services.redis, settings.digest_send_rate),
-        clock=services.clock, transport=transport,
+        settings, poller=services.poller, summarizer=summarizer, subscriptions=services.subscriptions,
+        items=services.items, runs=services.runs, chats=services.chats,
+        limiter=SendLimiter(services.redis, settings.digest_send_rate), clock=services.clock, transport=transport,
+    )  # fmt: skip
+
+
+def build_app(services: Services, digest: DigestService) -> AppServices:
+    """The application services the Telegram edge calls, on this process's shared collaborators."""
+    settings = services.settings
+    return AppServices(
+        access=Access(settings),
+        preferences=Preferences(services.chats),
+        summaries=Summaries(services.pipeline, services.limits, deadline=settings.summary_deadline,
+                            links_per_minute=settings.links_per_minute),
+        conversations=Conversations(services.chats, services.documents, services.pipeline, services.limits,
+                                    services.llm, settings),
+        subscriptions=Subscriptions(services.subscriptions, services.poller, services.runs, services.clock, settings),
+        digests=Digests(digest, services.subscriptions, services.runs, services.clock, services.guard),
     )  # fmt: skip

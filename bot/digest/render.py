@@ -1,14 +1,15 @@
 """The digest as Telegram HTML: escaped, split between entries under 4096, buttons per part.
 
 Pure functions; every text from feeds, articles or the LLM goes through ``esc``. Each part carries
-the buttons of the entries it shows: "📄 n" (full summary, callback ``dsum:<article key>``) and
-"💬 n" (ask about it, ``dask:<article key>``), the same flows as a link sent to the bot.
+the buttons of the entries it shows: "📄 n" (the full summary, ``EntrySummary``) and "💬 n" (ask
+about it, ``AskAbout``), the same flows as a link sent to the bot (see ``bot.callbacks``).
 """
 
 from __future__ import annotations
 
 from datetime import date
 
+from bot.callbacks import AskAbout, EntrySummary
 from bot.models import Button, Entry, Part
 from bot.render import MAX_MESSAGE, esc, utf16_len
 from bot.text.clean import shorten
@@ -49,8 +50,8 @@ def header(day: date, count: int) -> str:
 def _buttons(numbered: list[tuple[int, Entry]]) -> list[list[Button]]:
     keyed = [(n, e.article_key) for n, e in numbered if e.article_key]
     rows: list[list[Button]] = []
-    for prefix, icon in (("dsum", "📄"), ("dask", "💬")):
-        buttons = [(f"{icon} {n}", f"{prefix}:{key}") for n, key in keyed]
+    for icon, action in (("📄", EntrySummary), ("💬", AskAbout)):
+        buttons = [(f"{icon} {n}", action(key).encode()) for n, key in keyed]
         rows += [buttons[i : i + BUTTONS_PER_ROW] for i in range(0, len(buttons), BUTTONS_PER_ROW)]
     return rows
 

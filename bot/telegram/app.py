@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from pathlib import Path
+from typing import Any
 
 from telegram import BotCommand, Update
 from telegram.ext import (
@@ -20,72 +21,96 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
+from bot.callbacks import AskAbout, AskSuggested, EntrySummary, PickFeed, Refresh, Unsubscribe
 from bot.config import Settings
 from bot.digest.clock import Clock
-from bot.services import Services
-from bot.telegram import texts
-from bot.telegram.context import SERVICES_KEY, services_of
-from bot.telegram.digest_sender import start_digest, stop_digest
-from bot.telegram.handlers import basic, links, preferences, questions, router
-from bot.telegram.handlers.digest import register_digest_handlers
+from bot.services import Services, build_app
+from bot.telegram import buttons, texts
+from bot.telegram.context import NewsContext, install
+from bot.telegram.digest_sender import InBotDigest
+from bot.telegram.handlers import basic, feeds, links, opml, preferences, questions, router, schedule
 
 log = logging.getLogger(__name__)
 
 HEARTBEAT_EVERY = 30.0
 CONCURRENT_UPDATES = 64
 
-
-async def _heartbeat(context: ContextTypes.DEFAULT_TYPE) -> None:
-    path = Path(services_of(context).settings.heartbeat_file)
-    # a few bytes to a local file: not worth a thread hop
-    path.write_text(str(time.time()))  # noqa: ASYNC240
+NewsApplication = Application[Any, NewsContext, Any, Any, Any, Any]
 
 
-def build_application(settings: Settings, *, clock: Clock | None = None) -> Application:
-    async def post_init(app: Application) -> None:
-        services = Services.create(settings, clock=clock)
-        app.bot_data[SERVICES_KEY] = services
-        await start_digest(app.bot_data, settings, services)  # digest service (+ worker if DIGEST_WORKER)
+class _Lifecycle:
+    """Builds the services in post_init and closes them in post_shutdown; handlers see only the
+    application services ``install`` puts in their context."""
+
+    def __init__(self, settings: Settings, clock: Clock | None) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.services: Services | None = None
+        self.digest: InBotDigest | None = None
+
+    async def start(self, app: NewsApplication) -> None:
+        self.services = Services.create(self.settings, clock=self.clock)
+        self.digest = await InBotDigest.start(self.settings, self.services)
+        install(app, build_app(self.services, self.digest.service))
         await app.bot.set_my_commands([BotCommand(c, d) for c, d in texts.COMMANDS])
         if app.job_queue:
-            app.job_queue.run_repeating(_heartbeat, interval=HEARTBEAT_EVERY, first=0)
+            app.job_queue.run_repeating(self.heartbeat, interval=HEARTBEAT_EVERY, first=0)
         log.info("bot started username=%s", app.bot.username)
 
-    async def post_shutdown(app: Application) -> None:
-        await stop_digest(app.bot_data)
-        services: Services | None = app.bot_data.get(SERVICES_KEY)
-        if services:
-            await services.aclose()
+    async def heartbeat(self, context: NewsContext) -> None:
+        # a few bytes to a local file: not worth a thread hop
+        Path(self.settings.heartbeat_file).write_text(str(time.time()))  # noqa: ASYNC240
+
+    async def stop(self, app: NewsApplication) -> None:
+        if self.digest is not None:
+            await self.digest.stop()
+        if self.services is not None:
+            await self.services.aclose()
         log.info("bot stopped")
 
+
+def build_application(settings: Settings, *, clock: Clock | None = None) -> NewsApplication:
+    lifecycle = _Lifecycle(settings, clock)
     app = (
         ApplicationBuilder()
         .token(settings.token())
         .base_url(f"{settings.telegram_api_url}/bot")
         .base_file_url(f"{settings.telegram_api_url}/file/bot")
+        .context_types(ContextTypes(context=NewsContext))
         .request(HTTPXRequest(connection_pool_size=CONCURRENT_UPDATES + 8, read_timeout=15))
         .get_updates_request(HTTPXRequest(connection_pool_size=2, read_timeout=40))
         .rate_limiter(AIORateLimiter(max_retries=3))
         .concurrent_updates(CONCURRENT_UPDATES)
-        .post_init(post_init)
-        .post_shutdown(post_shutdown)
+        .post_init(lifecycle.start)
+        .post_shutdown(lifecycle.stop)
         .build()
     )
     register_handlers(app)
     return app
 
 
-def register_handlers(app: Application) -> None:
+def register_handlers(app: NewsApplication) -> None:
     app.add_handler(TypeHandler(Update, basic.allowlist_gate), group=-1)
-    app.add_handler(CommandHandler("start", basic.start))
-    app.add_handler(CommandHandler("help", basic.help_command))
-    app.add_handler(CommandHandler("summarize", links.summarize_command))
-    app.add_handler(CommandHandler("language", preferences.language_command))
-    app.add_handler(CommandHandler("new", questions.new_conversation))
-    app.add_handler(CallbackQueryHandler(links.refresh_button, pattern=r"^refresh:"))
-    app.add_handler(CallbackQueryHandler(questions.ask_button, pattern=r"^ask:"))
-    app.add_handler(CallbackQueryHandler(questions.suggested_question, pattern=r"^q:"))
-    register_digest_handlers(app)  # before the plain-message handler: .opml documents may have captions
+    commands = {
+        "start": basic.start, "help": basic.help_command, "summarize": links.summarize_command,
+        "language": preferences.language_command, "new": questions.new_conversation,
+        "subscribe": feeds.subscribe_command, "subscriptions": feeds.subscriptions_command,
+        "unsubscribe": feeds.unsubscribe_command, "sources": feeds.sources_command, "export": opml.export_command,
+        "digest_time": schedule.digest_time_command, "timezone": schedule.timezone_command,
+        "digest": schedule.digest_command,
+    }  # fmt: skip
+    for name, callback in commands.items():
+        app.add_handler(CommandHandler(name, callback))
+    app.add_handler(buttons.on(Refresh, links.refresh_button))
+    app.add_handler(buttons.on(EntrySummary, links.entry_summary_button))
+    app.add_handler(buttons.on(AskAbout, questions.ask_button))
+    app.add_handler(buttons.on(AskSuggested, questions.suggested_question))
+    app.add_handler(buttons.on(PickFeed, feeds.pick_button))
+    app.add_handler(buttons.on(Unsubscribe, feeds.unsubscribe_button))
+    app.add_handler(CallbackQueryHandler(buttons.outdated))  # after every action: data none of them took
+    # Before the plain-message handler: .opml documents may have captions.
+    app.add_handler(MessageHandler(filters.Document.FileExtension("opml") & ~filters.UpdateType.EDITED,
+                                   opml.opml_document))  # fmt: skip
     app.add_handler(
         MessageHandler((filters.TEXT | filters.CAPTION) & ~filters.COMMAND & ~filters.UpdateType.EDITED,
                        router.on_message)

@@ -22,12 +22,13 @@ from telegram.request import HTTPXRequest
 
 from bot.config import Settings
 from bot.digest.delivery import ChatGone, ChatMoved, FloodWait, RejectedMessage, TransientSendError
+from bot.digest.jobs import DigestJobs
+from bot.digest.service import DigestService
 from bot.models import Button
+from bot.services import Services, build_digest
 
 log = logging.getLogger(__name__)
 
-DIGEST_KEY = "digest"
-JOBS_KEY = "digest_jobs"
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 GONE_HINTS = ("chat not found", "user not found", "bot was kicked", "have no rights to send", "not enough rights",
               "group chat was deactivated", "peer_id_invalid")  # fmt: skip
@@ -100,26 +101,26 @@ class TelegramTransport:
         return message.message_id
 
 
-async def start_digest(bot_data: dict[str, Any], settings: Settings, services: Any) -> None:
-    """In post_init: the digest service for handlers, and (DIGEST_WORKER) the in-process worker."""
-    from bot.digest.jobs import DigestJobs
-    from bot.services import build_digest
+class InBotDigest:
+    """The digest inside the bot process: its Bot API transport, the service handlers call, and
+    (DIGEST_WORKER) an in-process worker."""
 
-    transport = TelegramTransport(settings)
-    await transport.start()
-    service = build_digest(services, transport)
-    jobs = DigestJobs(service)
-    bot_data[DIGEST_KEY] = service
-    bot_data[JOBS_KEY] = jobs
-    if settings.digest_worker:
-        await jobs.start_workers()
+    def __init__(self, service: DigestService, transport: TelegramTransport, jobs: DigestJobs) -> None:
+        self.service = service
+        self.transport = transport
+        self.jobs = jobs
 
+    @classmethod
+    async def start(cls, settings: Settings, services: Services) -> InBotDigest:
+        transport = TelegramTransport(settings)
+        await transport.start()
+        service = build_digest(services, transport)
+        jobs = DigestJobs(service)
+        if settings.digest_worker:
+            await jobs.start_workers()
+        return cls(service, transport, jobs)
 
-async def stop_digest(bot_data: dict[str, Any]) -> None:
-    """In post_shutdown, before the services close."""
-    jobs = bot_data.pop(JOBS_KEY, None)
-    service = bot_data.pop(DIGEST_KEY, None)
-    if jobs is not None:
-        await jobs.stop()
-    if service is not None and isinstance(service.transport, TelegramTransport):
-        await service.transport.close()
+    async def stop(self) -> None:
+        """In post_shutdown, before the services close."""
+        await self.jobs.stop()
+        await self.transport.close()

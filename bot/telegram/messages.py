@@ -1,9 +1,12 @@
-"""Reading what a Telegram message asks for: its links, whether it speaks to the bot."""
+"""Reading what a Telegram update asks for: its links, whether it speaks to the bot, who sent it
+and in which language they read."""
 
 from __future__ import annotations
 
-from telegram import Bot, Message, MessageEntity
+from telegram import Bot, Message, MessageEntity, Update
 from telegram.constants import ChatType
+
+from bot.telegram.context import NewsContext
 
 MAX_LINKS = 3
 PASTED_ARTICLE_WORDS = 120
@@ -12,7 +15,7 @@ PASTED_ARTICLE_WORDS = 120
 def links_in(message: Message) -> list[str]:
     """URLs from `url` and `text_link` entities of the text or caption, in order, without repeats."""
     found: list[str] = []
-    kinds = [MessageEntity.URL, MessageEntity.TEXT_LINK]
+    kinds: list[str | None] = [MessageEntity.URL, MessageEntity.TEXT_LINK]
     for entities in (message.parse_entities(kinds), message.parse_caption_entities(kinds)):
         for entity, text in entities.items():
             url = entity.url if entity.type == MessageEntity.TEXT_LINK else text
@@ -36,7 +39,7 @@ def replies_to_bot(message: Message, bot: Bot) -> bool:
 
 def mentions_bot(message: Message, bot: Bot) -> bool:
     username = (bot.username or "").lower()
-    kinds = [MessageEntity.MENTION, MessageEntity.TEXT_MENTION]
+    kinds: list[str | None] = [MessageEntity.MENTION, MessageEntity.TEXT_MENTION]
     for entities in (message.parse_entities(kinds), message.parse_caption_entities(kinds)):
         for entity, text in entities.items():
             if entity.type == MessageEntity.MENTION and text.lstrip("@").lower() == username:
@@ -44,10 +47,6 @@ def mentions_bot(message: Message, bot: Bot) -> bool:
             if entity.user and entity.user.id == bot.id:
                 return True
     return False
-
-
-def addressed_to_bot(message: Message, bot: Bot) -> bool:
-    return is_private(message) or mentions_bot(message, bot) or replies_to_bot(message, bot)
 
 
 def without_mention(text: str, bot: Bot) -> str:
@@ -58,3 +57,13 @@ def without_mention(text: str, bot: Bot) -> str:
 
 def is_pasted_article(text: str) -> bool:
     return len(text.split()) >= PASTED_ARTICLE_WORDS
+
+
+def user_id_of(update: Update) -> int | None:
+    return update.effective_user.id if update.effective_user else None
+
+
+async def language_of(update: Update, context: NewsContext) -> str:
+    """The language the sender reads summaries in: their choice, else their Telegram app's."""
+    user = update.effective_user
+    return await context.preferences.language(user.id if user else None, user.language_code if user else None)

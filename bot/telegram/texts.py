@@ -1,5 +1,9 @@
 """Every fixed sentence the bot says, in one place (HTML where it has tags)."""
 
+# The parsers end their error messages with these; the bot says them too.
+from bot.digest.schedule import ZONE_HELP as ZONE_HELP
+from bot.timeofday import TIME_HELP as TIME_HELP
+
 WELCOME = (
     "👋 <b>Hi{name}! I'm newsbot.</b>\n\n"
     "Send me a link to a news story and I'll reply within seconds with a short summary "
@@ -75,3 +79,86 @@ ARTICLE_GONE = "I don't have that article any more. Send the link again and ask 
 QUESTION_TOO_LONG = "That question is too long — please keep it under {n} characters."
 RATE_LIMITED_QUESTIONS = "You're asking faster than I can read. Please wait a minute and ask again."
 FORGOT = "Okay, I've forgotten our conversation. Send me a new link whenever you like."
+OUTDATED_BUTTON = "This button is out of date. Send the link again, or use the buttons under a newer message."
+
+# -- summaries ----------------------------------------------------------------------------------------
+
+READING_TEXT = "⏳ Reading your text…"
+REFRESHING = "Refreshing…"
+SUMMARIZING = "Summarizing…"
+STORY_GONE = "This story is too old now. Send its link to get a summary."
+BUTTON_SUGGESTED = "❓ {question}"
+BUTTON_ASK = "💬 Ask about this"
+BUTTON_REFRESH = "🔄 Refresh"
+BUTTON_ORIGINAL = "🌐 Open original"
+QUESTION_PLACEHOLDER = "Your question…"
+
+# -- feeds ---------------------------------------------------------------------------------------------
+
+SUBSCRIBE_USAGE = (
+    "Send /subscribe with a feed or site address, or a source name from /sources, e.g.\n"
+    "<code>/subscribe https://example.com/rss.xml</code>\n<code>/subscribe bbc-world</code>"
+)
+ADMINS_ONLY = "Only this group's admins can change its digest."
+NO_SUBSCRIPTIONS = (
+    "You don't follow any feeds yet. Send /subscribe with a feed or site address, "
+    "or pick a source from /sources."
+)
+UNKNOWN_SOURCE = (
+    "I don't know a source called “{name}”. /sources lists the built-in ones, "
+    "or send a feed or site address."
+)
+ASK_TIMEZONE = (
+    "🌍 Which time zone are you in? Send /timezone with a zone name like "
+    "<code>/timezone Europe/Berlin</code> or your city, so the digest comes at your morning."
+)
+CANT_SUBSCRIBE = "I can't subscribe to that: {reason}"
+WHICH_FEED = "That site has several feeds. Which one would you like?"
+SUBSCRIBED = "✅ Subscribed to <b>{name}</b>."
+ALREADY_FOLLOWING = "You already follow <b>{name}</b>."
+CHOICE_EXPIRED = "That choice expired. Send /subscribe again."
+CHECKING_FEED = "Checking the feed…"
+SCHEDULE = "Your digest comes daily at <b>{at}</b> ({timezone})."
+SCHEDULE_PAUSED = " It is paused: /digest on resumes it."
+FEEDS_HEADER = "<b>Your feeds</b> ({count}/{limit})"
+FEEDS_PARKED = "\nDigests are stopped because I couldn't reach this chat; /start resumes them."
+FEEDS_FOOTER = "\nRemove one with a button or /unsubscribe &lt;number&gt;."
+BUTTON_UNSUBSCRIBE = "✖ Unsubscribe {number}. {name}"
+NOT_FOLLOWING = "You don't follow that. /subscriptions lists your feeds with numbers."
+UNSUBSCRIBED = "Unsubscribed from <b>{name}</b>."
+UNSUBSCRIBED_TOAST = "Unsubscribed from {name}"
+ALREADY_REMOVED = "Already removed."
+SOURCES_HEADER = "<b>Built-in sources</b> — subscribe with /subscribe and the name after the dash:"
+SOURCES_FOOTER = "Any other site works too: /subscribe with its address."
+
+# -- OPML ----------------------------------------------------------------------------------------------
+
+EXPORT_FILENAME = "newsbot-feeds.opml"
+EXPORT_CAPTION = "Your {count} feed{s} as OPML: any feed reader imports this."
+OPML_TOO_LARGE = "That OPML file is too large."
+OPML_DOWNLOAD_FAILED = "I couldn't download that file. Please send it again."
+OPML_EMPTY = "That OPML file lists no feeds."
+OPML_CHECKING = "⏳ Checking {count} feeds…"
+OPML_CUT = "Only the first {count} feeds of the file were read."
+IMPORTED = "📥 Imported {count} feed{s}"
+IMPORTED_KNOWN = ", {count} you already follow"
+IMPORT_SKIPPED = "Skipped {count}:"
+IMPORT_SKIPPED_LINE = "• {name} — {reason}"
+OVER_THE_LIMIT = "over the limit"
+
+# -- when the digest comes ----------------------------------------------------------------------------
+
+NEXT_DIGEST = "Next digest: {at} ({zone})."
+DIGEST_TIME_IS = "Your digest comes at <b>{at}</b>. {help}"
+DIGEST_TIME_SET = "Done — your digest comes daily at <b>{at}</b>.\n{next}"
+TIMEZONE_IS = "Your time zone is <b>{zone}</b>. {help}"
+TIMEZONE_SET = "Time zone set to <b>{zone}</b> (it's {local} there).\n{next}"
+DIGEST_USAGE = (
+    "/digest — your digest now\n/digest off — pause the daily digest\n/digest on — resume it\n"
+    "/digest silent — no message on days with nothing new\n/digest notify — a one-line note on such days"
+)
+DIGEST_PAUSED = "⏸ Daily digest paused. /digest on resumes it."
+DIGEST_RESUMED = "▶️ Daily digest on. {next}"
+QUIET_DAYS = "Done — on days with nothing new you get {what}."
+QUIET_DAYS_NOTE = "a one-line note"
+QUIET_DAYS_NOTHING = "no message"

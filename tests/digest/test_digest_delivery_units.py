@@ -8,6 +8,7 @@ from datetime import date
 
 import redis.asyncio as redis_async
 
+from bot.callbacks import EntrySummary, decode
 from bot.digest.jobs import cron_expression, send_concurrency
 from bot.digest.limiter import SendLimiter
 from bot.digest.render import render_digest
@@ -30,7 +31,8 @@ def test_digest_is_escaped_and_split_between_entries_with_buttons_per_part() -> 
         assert utf16_len(part.html) <= 4096
         plain, _ = parse_html(part.html, strict=True)  # Telegram would accept it
         assert "<script>" in plain and "<b>Story" in plain  # shown as text, not markup
-        numbers = [int(label.split()[1]) for row in part.buttons for label, data in row if data.startswith("dsum:")]
+        numbers = [int(label.split()[1]) for row in part.buttons for label, data in row
+                   if isinstance(decode(data), EntrySummary)]
         seen += numbers
         for n in numbers:  # each part's buttons belong to entries it shows
             assert f"{n}. " in plain

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 
+from bot.callbacks import AskAbout, EntrySummary, decode
 from tests.digest.e2e_support import DIGEST_HEADER, EMPTY_LINE, DigestWorld, Item, at, llm_responder
 
 DAY = "2026-03-02"  # a Monday; Berlin is UTC+1 (CET), New York UTC-5 (EST)
@@ -102,16 +103,21 @@ def test_local_times_merged_story_buttons_and_quiet_days(
     assert "2 stories" in bob_digest.plain_text and "via Alpha Times" in bob_digest.plain_text
 
     # one summary per distinct article, however many chats carry it
-    keys = {data.split(":", 1)[1] for m in (digest, bob_digest) for data in m.callback_data}
+    actions = [decode(data) for m in (digest, bob_digest) for data in m.callback_data]
+    assert all(isinstance(action, EntrySummary | AskAbout) for action in actions)
+    keys = {action.key for action in actions if isinstance(action, EntrySummary | AskAbout)}
     assert fake_openai.count == len(keys)
 
     # 📄 under an entry: the full summary, through the same flow as a link; 💬: the question prompt
-    summary_button = next(d for d in digest.callback_data if d.startswith("dsum:"))
+    summary_button = next(d for d in digest.callback_data if isinstance(decode(d), EntrySummary))
     fake_telegram.push_callback(alice, digest.message_id, summary_button)
     [full] = fake_telegram.wait_for_messages(alice, 1, predicate=lambda m: m.reply_to_message_id == digest.message_id
                                              and "Ask about this" in str(m.reply_markup))  # fmt: skip
     assert "LLM line about" in full.plain_text and "climate law" in full.plain_text
-    ask_button = summary_button.replace("dsum:", "dask:")
+    pressed = decode(summary_button)
+    assert isinstance(pressed, EntrySummary)
+    ask_button = AskAbout(pressed.key).encode()
+    assert ask_button in digest.callback_data
     fake_telegram.push_callback(alice, digest.message_id, ask_button)
     fake_telegram.wait_for_messages(alice, 1, predicate=lambda m: "What would you like to know" in (m.plain_text or ""))
     assert fake_openai.count == len(keys)  # the full summary came from the cache

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.callbacks import AskAbout, AskSuggested, decode
 from tests.e2e.llm_scripts import PUTIN_QUOTE, answer, responder, schema_name
 from tests.fakes.article_server import PAGES_DIR, ArticleServer
 from tests.fakes.openai_api import FakeOpenAI
@@ -136,14 +137,16 @@ def test_restart_buttons_new_limits(
 
     # a suggested question button asks that question
     data = next(b["callback_data"] for row in summary.reply_markup["inline_keyboard"] for b in row
-                if b.get("callback_data", "").startswith("q:"))
+                if isinstance(decode(b.get("callback_data")), AskSuggested))
     fake_telegram.push_callback(CHAT, summary.message_id, data)
     settled(fake_telegram, CHAT, 3)
     asked = fake_openai.requests[-1]["messages"][1]["content"]
     assert "Where will the talks be held?" in asked
 
     # "Ask about this" → ForceReply prompt; the reply to it is the question
-    fake_telegram.push_callback(CHAT, summary.message_id, f"ask:{data.split(':')[1]}")
+    asked = decode(data)
+    assert isinstance(asked, AskSuggested)
+    fake_telegram.push_callback(CHAT, summary.message_id, AskAbout(asked.key).encode())
     [*_, prompt] = settled(fake_telegram, CHAT, 4)
     assert "What would you like to know" in prompt.plain_text
     assert prompt.reply_markup.get("force_reply") is True

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 
+from bot.callbacks import Refresh, decode
 from tests.e2e.llm_scripts import FABRICATED, PUTIN_QUOTE, XI_QUOTE, responder, seed_summary
 from tests.fakes.article_server import PAGES_DIR, ArticleServer
 from tests.fakes.bot_process import REPO_ROOT, clean_environment
@@ -265,7 +266,7 @@ def test_refresh_detects_updated_story(
     updated = page.replace("<p>Ukraine has said", "<p>UPDATE: talks began.</p><p>Ukraine has said")
     article_server.add("/live.html", updated, content_type="text/html")
     data = next(b["callback_data"] for row in reply.reply_markup["inline_keyboard"] for b in row
-                if b.get("callback_data", "").startswith("refresh:"))
+                if isinstance(decode(b.get("callback_data")), Refresh))
     fake_telegram.push_callback(CHAT, reply.message_id, data)
     fake_telegram.wait_for_messages(CHAT, 1, predicate=lambda m: "updated since" in m.plain_text)
     assert article_server.hits("/live.html") == 2

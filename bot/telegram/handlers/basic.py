@@ -6,35 +6,30 @@ import html
 import logging
 
 from telegram import Update
-from telegram.constants import ParseMode
-from telegram.ext import ApplicationHandlerStop, ContextTypes
+from telegram.constants import ChatType, ParseMode
+from telegram.ext import ApplicationHandlerStop
 
-from bot.telegram import texts
-from bot.telegram.context import services_of
+from bot.telegram import messages, texts
+from bot.telegram.context import NewsContext
 
 log = logging.getLogger(__name__)
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def start(update: Update, context: NewsContext) -> None:
     user = update.effective_user
-    services = services_of(context)
-    chat = update.effective_chat
-    # Best effort: with Redis down the welcome still goes out; the next /start unparks.
-    if chat and await services.guard.call(lambda: services.subscriptions.unpark(chat.id), False):
-        log.info("chat unparked by /start chat_id=%s", chat.id)  # digests resume
+    if update.effective_chat:
+        await context.digests.resume_if_stopped(update.effective_chat.id)
     name = f", {html.escape(user.first_name)}" if user and user.first_name else ""
     if update.effective_message:
-        await update.effective_message.reply_text(
-            texts.WELCOME.format(name=name), parse_mode=ParseMode.HTML
-        )
+        await update.effective_message.reply_text(texts.WELCOME.format(name=name), parse_mode=ParseMode.HTML)
 
 
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def help_command(update: Update, context: NewsContext) -> None:
     if update.effective_message:
         await update.effective_message.reply_text(texts.HELP, parse_mode=ParseMode.HTML)
 
 
-async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unknown_command(update: Update, context: NewsContext) -> None:
     message = update.effective_message
     if not message or not message.text:
         return
@@ -42,24 +37,20 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await message.reply_text(texts.UNKNOWN_COMMAND.format(command=command))
 
 
-async def allowlist_gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def allowlist_gate(update: Update, context: NewsContext) -> None:
     """Runs before every handler: stops updates from users outside ALLOWED_USER_IDS."""
-    settings = services_of(context).settings
-    allowed = set(settings.allowed_user_ids)
-    if not allowed:
+    user_id = messages.user_id_of(update)
+    if context.access.admits(user_id):
         return
-    user = update.effective_user
-    if user and (user.id in allowed or user.id in settings.admin_ids):
-        return
-    log.info("update refused by allowlist user_id=%s", user.id if user else None)
+    log.info("update refused by allowlist user_id=%s", user_id)
     if update.callback_query:
         await update.callback_query.answer(texts.NOT_ALLOWED, show_alert=True)
-    elif update.effective_message and update.effective_chat and update.effective_chat.type == "private":
+    elif update.effective_message and update.effective_chat and update.effective_chat.type == ChatType.PRIVATE:
         await update.effective_message.reply_text(texts.NOT_ALLOWED)
     raise ApplicationHandlerStop
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: NewsContext) -> None:
     """Last line of defence: log the bug, tell the user something friendly, keep running."""
     log.error("unhandled error in handler", exc_info=context.error)
     if isinstance(update, Update) and update.effective_message:

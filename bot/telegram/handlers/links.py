@@ -1,112 +1,48 @@
-"""Send a link, get the story: links and pasted articles in, summary replies out."""
+"""Send a link, get the story: links and pasted articles in, summary replies out; the buttons that
+summarize again (🔄 under a summary, 📄 under a digest entry)."""
 
 from __future__ import annotations
 
 import asyncio
-import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Message, Update
 from telegram.constants import ChatAction
-from telegram.ext import ContextTypes
 
 from bot import render
-from bot.errors import NewsbotError
-from bot.pipeline import SummaryResult
-from bot.services import Services
+from bot.callbacks import EntrySummary, Refresh
 from bot.telegram import messages, sender, texts
-from bot.telegram.context import services_of
-
-log = logging.getLogger(__name__)
-
-
-def summary_keyboard(result: SummaryResult) -> InlineKeyboardMarkup:
-    key = result.article_key
-    rows = [[InlineKeyboardButton(f"❓ {q}", callback_data=f"q:{key}:{i}")]
-            for i, q in enumerate(result.summary.questions)]
-    actions = [InlineKeyboardButton("💬 Ask about this", callback_data=f"ask:{key}")]
-    if not key.startswith("text:"):
-        actions.append(InlineKeyboardButton("🔄 Refresh", callback_data=f"refresh:{key}"))
-    rows.append(actions)
-    if result.article.link.startswith(("http://", "https://")):
-        rows.append([InlineKeyboardButton("🌐 Open original", url=result.article.link)])
-    return InlineKeyboardMarkup(rows)
+from bot.telegram.buttons import Press
+from bot.telegram.context import NewsContext
+from bot.telegram.replies import reply_with_summary, show_summary
 
 
-async def language_for(services: Services, update: Update) -> str:
-    user = update.effective_user
-    if user is None:
-        return "en"
-    stored = await services.chats.language(user.id)
-    return stored or (user.language_code or "en").split("-")[0]
-
-
-async def publish(services: Services, placeholder: Message, result: SummaryResult) -> None:
-    """Turn the placeholder into the summary and remember what the message is about."""
-    chat_id = placeholder.chat_id
-    # State first: a question sent the moment the summary appears must find its article.
-    await services.documents.put(result.article_key, result.article)
-    await services.chats.link_message(chat_id, placeholder.message_id, result.article_key)
-    await services.chats.set_active(chat_id, result.article_key)
-    parts = render.render_summary(result.article, result.summary, updated=result.updated)
-    sent = await sender.deliver_parts(placeholder, parts, summary_keyboard(result))
-    for message in sent[1:]:
-        await services.chats.link_message(chat_id, message.message_id, result.article_key)
-
-
-async def _answer_one(services: Services, update: Update, message: Message, url: str | None,
-                      text: str | None) -> None:
-    language = await language_for(services, update)
-    label = url if url else "your text"
-    placeholder = await sender.reply_html(message, render.placeholder(label) if url else "⏳ Reading your text…")
-    try:
-        async with asyncio.timeout(services.settings.summary_deadline):
-            if url:
-                result = await services.pipeline.summarize_url(url, language=language)
-            else:
-                result = await services.pipeline.summarize_text(text or "", language=language)
-    except NewsbotError as exc:
-        await sender.edit_html(placeholder, render.render_error(exc.reason))
-        return
-    except TimeoutError:
-        log.warning("summary deadline exceeded url=%s", url)
-        await sender.edit_html(placeholder, render.render_error(texts.TOO_SLOW))
-        return
-    log.info("summary sent url=%s engine=%s cached=%s", url or "text", result.summary.engine, result.cached)
-    await publish(services, placeholder, result)
-
-
-async def summarize_links(update: Update, context: ContextTypes.DEFAULT_TYPE, links: list[str]) -> None:
-    services = services_of(context)
-    message = update.effective_message
-    user = update.effective_user
-    if message is None:
-        return
+async def summarize_links(update: Update, context: NewsContext, message: Message, links: list[str]) -> None:
     chosen = links[: messages.MAX_LINKS]
-    if user and not await services.limits.allow(
-        "links", user.id, services.settings.links_per_minute, cost=len(chosen)
-    ):
+    if not await context.summaries.within_limit(messages.user_id_of(update), len(chosen)):
         await sender.reply_html(message, render.esc(texts.RATE_LIMITED_LINKS))
         return
     await sender.safe(message.chat.send_action(ChatAction.TYPING), "typing")
     if len(links) > messages.MAX_LINKS:
         await sender.reply_html(message, render.esc(texts.TOO_MANY_LINKS.format(n=messages.MAX_LINKS)))
-    await asyncio.gather(*(_answer_one(services, update, message, url, None) for url in chosen))
+    language = await messages.language_of(update, context)
+
+    async def answer(url: str) -> None:
+        await reply_with_summary(context, message, render.placeholder(url),
+                                 lambda: context.summaries.for_link(url, language))  # fmt: skip
+
+    await asyncio.gather(*(answer(url) for url in chosen))
 
 
-async def summarize_pasted(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
-    services = services_of(context)
-    message = update.effective_message
-    user = update.effective_user
-    if message is None:
-        return
-    if user and not await services.limits.allow("links", user.id, services.settings.links_per_minute):
+async def summarize_pasted(update: Update, context: NewsContext, message: Message, text: str) -> None:
+    if not await context.summaries.within_limit(messages.user_id_of(update)):
         await sender.reply_html(message, render.esc(texts.RATE_LIMITED_LINKS))
         return
     await sender.safe(message.chat.send_action(ChatAction.TYPING), "typing")
-    await _answer_one(services, update, message, None, text)
+    language = await messages.language_of(update, context)
+    await reply_with_summary(context, message, texts.READING_TEXT, lambda: context.summaries.for_text(text, language))
 
 
-async def summarize_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def summarize_command(update: Update, context: NewsContext) -> None:
     """/summarize <url> — also as a reply to a message that has a link (works in groups)."""
     message = update.effective_message
     if message is None:
@@ -117,33 +53,38 @@ async def summarize_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         if not links:
             quoted = messages.text_of(message.reply_to_message)
             if messages.is_pasted_article(quoted):
-                await summarize_pasted(update, context, quoted)
+                await summarize_pasted(update, context, message, quoted)
                 return
     if not links and context.args:
         links = [context.args[0]]  # a bare "example.com/story" that Telegram didn't mark as a link
     if not links:
         await sender.reply_html(message, texts.SUMMARIZE_USAGE)
         return
-    await summarize_links(update, context, links)
+    await summarize_links(update, context, message, links)
 
 
-async def refresh_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
-    if query is None or query.data is None or not isinstance(query.message, Message):
-        return
-    services = services_of(context)
-    key = query.data.split(":", 1)[1]
-    url = await services.pipeline.cache.url_for(key)
+async def refresh_button(press: Press[Refresh], context: NewsContext) -> None:
+    """🔄: fetch the article again and redo the summary in place (errors go in a new reply)."""
+    url = await context.summaries.link_of(press.action.key)
     if not url:
-        await sender.safe(query.answer(texts.REFRESH_EXPIRED, show_alert=True), "answer")
+        await press.toast(texts.REFRESH_EXPIRED, alert=True)
         return
-    await sender.safe(query.answer("Refreshing…"), "answer")
-    language = await language_for(services, update)
-    try:
-        async with asyncio.timeout(services.settings.summary_deadline):
-            result = await services.pipeline.summarize_url(url, language=language, refresh=True)
-    except (NewsbotError, TimeoutError) as exc:
-        reason = exc.reason if isinstance(exc, NewsbotError) else texts.TOO_SLOW
-        await sender.reply_html(query.message, render.render_error(reason))
+    await press.toast(texts.REFRESHING)
+    language = await messages.language_of(press.update, context)
+    await show_summary(context, press.message, lambda: context.summaries.for_link(url, language, refresh=True),
+                       keep_on_error=True)  # fmt: skip
+
+
+async def entry_summary_button(press: Press[EntrySummary], context: NewsContext) -> None:
+    """📄 under a digest entry: the full summary, as if the user had sent the link."""
+    url = await context.summaries.link_of(press.action.key)
+    if not url:
+        await press.toast(texts.STORY_GONE, alert=True)
         return
-    await publish(services, query.message, result)
+    if not await context.summaries.within_limit(messages.user_id_of(press.update)):
+        await press.toast(texts.RATE_LIMITED_LINKS, alert=True)
+        return
+    await press.toast(texts.SUMMARIZING)
+    language = await messages.language_of(press.update, context)
+    await reply_with_summary(context, press.message, render.placeholder(url),
+                             lambda: context.summaries.for_link(url, language))  # fmt: skip

@@ -2,36 +2,26 @@
 
 from __future__ import annotations
 
-import re
-
 from telegram import Update
-from telegram.ext import ContextTypes
 
 from bot import render
-from bot.telegram import sender, texts
-from bot.telegram.context import services_of
-from bot.telegram.handlers.links import language_for
-
-_CODE = re.compile(r"^[a-z]{2,3}(-[a-z]{2,4})?$")
+from bot.telegram import messages, sender, texts
+from bot.telegram.context import NewsContext
 
 
-async def language_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def language_command(update: Update, context: NewsContext) -> None:
     message = update.effective_message
     user = update.effective_user
     if message is None or user is None:
         return
-    services = services_of(context)
     if not context.args:
-        current = await language_for(services, update)
+        current = await messages.language_of(update, context)
         await sender.reply_html(message, texts.LANGUAGE_USAGE.format(current=render.esc(current)))
         return
-    code = context.args[0].strip().lower().replace("_", "-")
-    if code in {"auto", "default", "reset"}:
-        await services.chats.clear_language(user.id)
+    choice = await context.preferences.choose_language(user.id, context.args[0])
+    if choice.outcome == "auto":
         await sender.reply_html(message, texts.LANGUAGE_AUTO)
-        return
-    if not _CODE.match(code):
-        await sender.reply_html(message, render.esc(texts.LANGUAGE_BAD.format(code=code[:20])))
-        return
-    await services.chats.set_language(user.id, code)
-    await sender.reply_html(message, texts.LANGUAGE_SET.format(code=render.esc(code)))
+    elif choice.outcome == "unknown":
+        await sender.reply_html(message, render.esc(texts.LANGUAGE_BAD.format(code=choice.code[:20])))
+    else:
+        await sender.reply_html(message, texts.LANGUAGE_SET.format(code=render.esc(choice.code)))

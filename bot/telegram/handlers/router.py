@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
 from bot import render
 from bot.telegram import messages, sender, texts
+from bot.telegram.context import NewsContext
 from bot.telegram.handlers import links, questions
 
 
-async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_message(update: Update, context: NewsContext) -> None:
     message = update.effective_message
     if message is None:
         return
@@ -21,16 +21,16 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
     if urls:
         if private or messages.mentions_bot(message, bot) or messages.replies_to_bot(message, bot):
-            await links.summarize_links(update, context, urls)
+            await links.summarize_links(update, context, message, urls)
         return
     if not text:
         return
     if messages.is_pasted_article(text) and (private or messages.mentions_bot(message, bot)):
-        await links.summarize_pasted(update, context, text)
+        await links.summarize_pasted(update, context, message, text)
         return
-    if messages.replies_to_bot(message, bot) and await questions.ask_replied(update, context, text):
+    if messages.replies_to_bot(message, bot) and await questions.ask_replied(update, context, message, text):
         return
     if private:
-        await questions.ask_active(update, context, text)
+        await questions.ask_active(update, context, message, text)
     elif messages.mentions_bot(message, bot) and message.reply_to_message is None:
         await sender.reply_html(message, render.esc(texts.NO_LINK_HINT))

@@ -1,0 +1,122 @@
+"""Conversations about articles: which article a chat (or one message) is about, and questions
+answered from that article with the chat's history of it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from bot.config import Settings
+from bot.engines.answer import answer_question
+from bot.errors import NewsbotError
+from bot.llm.client import LLM
+from bot.models import Answer, Article
+from bot.pipeline import Pipeline
+from bot.store.cache import Documents
+from bot.store.chats import ChatStore
+from bot.store.limits import RateLimiter
+
+ANSWER_MARGIN = 5.0  # seconds of the reply deadline kept for sending the answer
+
+
+class Refusal(Enum):
+    TOO_LONG = "too_long"
+    TOO_FAST = "too_fast"
+    ARTICLE_GONE = "article_gone"
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question accepted for an answer: within the limits, its article at hand."""
+
+    chat_id: int
+    article_key: str
+    article: Article
+    text: str
+
+
+class Conversations:
+    def __init__(
+        self, chats: ChatStore, documents: Documents, pipeline: Pipeline, limits: RateLimiter, llm: LLM | None,
+        settings: Settings,
+    ) -> None:  # fmt: skip
+        self.chats = chats
+        self.documents = documents
+        self.pipeline = pipeline
+        self.limits = limits
+        self.llm = llm
+        self.max_question_chars = settings.max_question_chars
+        self.questions_per_minute = settings.questions_per_minute
+        self.token_budget = settings.llm_article_token_budget
+        self.deadline = settings.summary_deadline - ANSWER_MARGIN
+
+    # -- what the chat is talking about ---------------------------------------------------------
+
+    async def begin(self, chat_id: int, message_id: int, article_key: str, article: Article) -> None:
+        """A summary of ``article`` is going into ``message_id``: questions in the chat, and replies
+        to that message, are about it from now on. Call before the summary is shown, so a question
+        sent the moment it appears finds its article."""
+        await self.documents.put(article_key, article)
+        await self.chats.link_message(chat_id, message_id, article_key)
+        await self.chats.set_active(chat_id, article_key)
+
+    async def link(self, chat_id: int, message_id: int, article_key: str) -> None:
+        """Replies to ``message_id`` (another part of a summary, an answer, a prompt) are about the article."""
+        await self.chats.link_message(chat_id, message_id, article_key)
+
+    async def about(self, chat_id: int, message_id: int) -> str | None:
+        """The article a message of ours is about, if it is about one."""
+        return await self.chats.article_of_message(chat_id, message_id)
+
+    async def active(self, chat_id: int) -> str | None:
+        """The article the chat last talked about."""
+        return await self.chats.active(chat_id)
+
+    async def forget(self, chat_id: int) -> None:
+        await self.chats.forget(chat_id)
+
+    async def title(self, article_key: str) -> str:
+        """The article's title while its text is kept ("" otherwise; nothing is fetched)."""
+        article = await self.documents.get(article_key)
+        return article.title if article else ""
+
+    # -- questions --------------------------------------------------------------------------------
+
+    async def ask(self, chat_id: int, user_id: int | None, article_key: str, text: str) -> Question | Refusal:
+        """Accept a question about an article, or say why not."""
+        text = text.strip()
+        if len(text) > self.max_question_chars:
+            return Refusal.TOO_LONG
+        if user_id is not None and not await self.limits.allow("questions", user_id, self.questions_per_minute):
+            return Refusal.TOO_FAST
+        article = await self._article(article_key)
+        if article is None:
+            return Refusal.ARTICLE_GONE
+        return Question(chat_id, article_key, article, text)
+
+    async def answer(self, question: Question, language: str) -> Answer:
+        """Answer from the article, with the chat's earlier questions about it; remembers the turn."""
+        chat_id, key = question.chat_id, question.article_key
+        history = await self.chats.history(chat_id, key)
+        result = await answer_question(
+            question.article, question.text, history=history, language=language, llm=self.llm,
+            token_budget=self.token_budget, deadline=self.deadline,
+        )  # fmt: skip
+        await self.chats.add_turn(chat_id, key, question.text, result.text)
+        await self.chats.set_active(chat_id, key)
+        return result
+
+    async def _article(self, article_key: str) -> Article | None:
+        """The article behind a key: the kept text first, else fetched again from its URL."""
+        article = await self.documents.get(article_key)
+        if article is not None:
+            return article
+        url = await self.pipeline.cache.url_for(article_key)
+        if not url:
+            return None
+        try:
+            _, article = await self.pipeline.article(url)
+        except NewsbotError:
+            return None
+        await self.documents.put(article_key, article)
+        return article

@@ -1,0 +1,105 @@
+"""A chat's daily digest: when it comes, pausing it, quiet days, and one on request."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from bot.digest.clock import Clock
+from bot.digest.schedule import next_due_at, resolve_timezone
+from bot.digest.service import DigestService, zone_of
+from bot.store.guard import RedisGuard
+from bot.store.runs import RunStore
+from bot.store.subscriptions import ChatSettings, SubscriptionStore
+from bot.timeofday import parse_hhmm
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    timezone: str
+    at: time
+    paused: bool
+    parked: bool  # stopped because the chat couldn't be reached
+
+
+def schedule_of(chat: ChatSettings) -> Schedule:
+    return Schedule(chat.timezone, chat.digest_time, chat.paused, chat.parked)
+
+
+@dataclass(frozen=True)
+class NextDigest:
+    at: datetime  # in the chat's time zone
+    zone: str
+
+
+@dataclass(frozen=True)
+class ZoneSet:
+    zone: str
+    local_now: datetime  # the time there now
+    next: NextDigest
+
+
+class Digests:
+    def __init__(
+        self, service: DigestService, subscriptions: SubscriptionStore, runs: RunStore, clock: Clock,
+        guard: RedisGuard,
+    ) -> None:  # fmt: skip
+        self.service = service
+        self.subscriptions = subscriptions
+        self.runs = runs
+        self.clock = clock
+        self.guard = guard
+
+    async def schedule(self, chat_id: int) -> Schedule:
+        return schedule_of(await self.subscriptions.get_settings(chat_id))
+
+    async def next_digest(self, chat_id: int) -> NextDigest:
+        chat = await self.subscriptions.get_settings(chat_id)
+        zone = zone_of(chat)
+        now = await self.clock.now()
+        at = next_due_at(now, chat.digest_time, zone, chat.last_digest_day).astimezone(zone)
+        return NextDigest(at, zone.key)
+
+    async def set_time(self, chat_id: int, text: str) -> tuple[time, NextDigest]:
+        """Raises ValueError (its message is for the user) when ``text`` isn't a time of day."""
+        at = parse_hhmm(text)
+        await self.subscriptions.set_digest_time(chat_id, at)
+        return at, await self.next_digest(chat_id)
+
+    async def set_timezone(self, chat_id: int, text: str) -> ZoneSet:
+        """Raises ValueError (its message is for the user) when ``text`` names no time zone."""
+        zone = resolve_timezone(text)
+        await self.subscriptions.set_timezone(chat_id, zone)
+        local_now = (await self.clock.now()).astimezone(zone)
+        return ZoneSet(zone.key, local_now, await self.next_digest(chat_id))
+
+    async def pause(self, chat_id: int) -> None:
+        await self.subscriptions.set_paused(chat_id, True)
+
+    async def resume(self, chat_id: int) -> NextDigest:
+        """Unpause, and undo a stop after delivery failures."""
+        await self.subscriptions.set_paused(chat_id, False)
+        await self.subscriptions.unpark(chat_id)
+        return await self.next_digest(chat_id)
+
+    async def resume_if_stopped(self, chat_id: int) -> None:
+        """/start: the user is back, so digests stopped after delivery failures resume. Best effort:
+        with Redis down the welcome still goes out and the next /start tries again."""
+        if await self.guard.call(lambda: self.subscriptions.unpark(chat_id), False):
+            log.info("chat unparked by /start chat_id=%s", chat_id)
+
+    async def set_quiet_days(self, chat_id: int, *, notify: bool) -> None:
+        """On days with nothing new: a one-line note (``notify``) or no message at all."""
+        await self.runs.set_empty_mode(chat_id, "notify" if notify else "silent")
+
+    async def has_feeds(self, chat_id: int) -> bool:
+        return bool(await self.subscriptions.list(chat_id))
+
+    async def send_now(self, chat_id: int, request_id: int) -> str:
+        """The digest now (what is new since the last one); returns what happened."""
+        outcome = await self.service.send_now(chat_id, request_id)
+        log.info("digest on request chat_id=%s outcome=%s", chat_id, outcome)
+        return outcome

@@ -1,0 +1,41 @@
+"""Per-user preferences: the language summaries and answers are written in."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.store.chats import ChatStore
+
+DEFAULT_LANGUAGE = "en"
+RESET_WORDS = frozenset({"auto", "default", "reset"})
+_CODE = re.compile(r"^[a-z]{2,3}(-[a-z]{2,4})?$")
+
+
+@dataclass(frozen=True)
+class LanguageChoice:
+    code: str  # what the user asked for, normalised ("pt-br")
+    outcome: Literal["set", "auto", "unknown"]  # stored; back to the Telegram language; not a code
+
+
+class Preferences:
+    def __init__(self, chats: ChatStore) -> None:
+        self.chats = chats
+
+    async def language(self, user_id: int | None, telegram_language: str | None) -> str:
+        """The user's chosen language, else the language of their Telegram app, else English."""
+        if user_id is None:
+            return DEFAULT_LANGUAGE
+        stored = await self.chats.language(user_id)
+        return stored or (telegram_language or DEFAULT_LANGUAGE).split("-")[0]
+
+    async def choose_language(self, user_id: int, text: str) -> LanguageChoice:
+        code = text.strip().lower().replace("_", "-")
+        if code in RESET_WORDS:
+            await self.chats.clear_language(user_id)
+            return LanguageChoice(code, "auto")
+        if not _CODE.match(code):
+            return LanguageChoice(code, "unknown")
+        await self.chats.set_language(user_id, code)
+        return LanguageChoice(code, "set")

@@ -1,0 +1,47 @@
+"""Summaries of links and pasted text, under the deadline a user waits for a reply."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from bot.pipeline import Pipeline, SummaryResult
+from bot.store.limits import RateLimiter
+
+log = logging.getLogger(__name__)
+
+
+class Summaries:
+    def __init__(self, pipeline: Pipeline, limits: RateLimiter, *, deadline: float, links_per_minute: int) -> None:
+        self.pipeline = pipeline
+        self.limits = limits
+        self.deadline = deadline
+        self.links_per_minute = links_per_minute
+
+    async def within_limit(self, user_id: int | None, links: int = 1) -> bool:
+        """Whether the user may have ``links`` more summaries this minute (and counts them)."""
+        if user_id is None:
+            return True
+        return await self.limits.allow("links", user_id, self.links_per_minute, cost=links)
+
+    async def for_link(self, url: str, language: str, *, refresh: bool = False) -> SummaryResult:
+        """Raises NewsbotError (with a reason for the user) or TimeoutError past the deadline."""
+        try:
+            async with asyncio.timeout(self.deadline):
+                return await self.pipeline.summarize_url(url, language=language, refresh=refresh)
+        except TimeoutError:
+            log.warning("summary deadline exceeded url=%s", url)
+            raise
+
+    async def for_text(self, text: str, language: str) -> SummaryResult:
+        """Like ``for_link``, for an article's text the user pasted."""
+        try:
+            async with asyncio.timeout(self.deadline):
+                return await self.pipeline.summarize_text(text, language=language)
+        except TimeoutError:
+            log.warning("summary deadline exceeded url=text")
+            raise
+
+    async def link_of(self, article_key: str) -> str | None:
+        """The URL behind an article key (from a button), while it is remembered."""
+        return await self.pipeline.cache.url_for(article_key)

@@ -1,0 +1,89 @@
+"""When the digest comes, and the digest on request: /digest_time, /timezone, /digest [off|on|
+silent|notify]. In groups only admins change these."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.constants import ChatAction
+
+from bot import render
+from bot.telegram import sender, texts, views
+from bot.telegram.admins import allowed_to_change
+from bot.telegram.context import NewsContext
+
+PAUSE_WORDS = frozenset({"off", "pause", "stop"})
+RESUME_WORDS = frozenset({"on", "resume", "start"})
+QUIET_WORDS = frozenset({"silent", "quiet", "notify"})
+
+
+async def digest_time_command(update: Update, context: NewsContext) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    digests = context.digests
+    if not context.args:
+        schedule = await digests.schedule(message.chat_id)
+        await sender.reply_html(message, texts.DIGEST_TIME_IS.format(at=schedule.at.strftime("%H:%M"),
+                                                                     help=render.esc(texts.TIME_HELP)))  # fmt: skip
+        return
+    if not await allowed_to_change(update, context):
+        return
+    try:
+        at, upcoming = await digests.set_time(message.chat_id, " ".join(context.args))
+    except ValueError as exc:
+        await sender.reply_html(message, render.esc(str(exc)))
+        return
+    reply = texts.DIGEST_TIME_SET.format(at=at.strftime("%H:%M"), next=views.next_line(upcoming))
+    await sender.reply_html(message, reply)
+
+
+async def timezone_command(update: Update, context: NewsContext) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    digests = context.digests
+    if not context.args:
+        schedule = await digests.schedule(message.chat_id)
+        await sender.reply_html(message, texts.TIMEZONE_IS.format(zone=render.esc(schedule.timezone),
+                                                                  help=render.esc(texts.ZONE_HELP)))  # fmt: skip
+        return
+    if not await allowed_to_change(update, context):
+        return
+    try:
+        zone = await digests.set_timezone(message.chat_id, " ".join(context.args))
+    except ValueError as exc:
+        await sender.reply_html(message, render.esc(str(exc)))
+        return
+    local = zone.local_now.strftime("%H:%M")
+    reply = texts.TIMEZONE_SET.format(zone=render.esc(zone.zone), local=local, next=views.next_line(zone.next))
+    await sender.reply_html(message, reply)
+
+
+async def digest_command(update: Update, context: NewsContext) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    digests = context.digests
+    chat_id = message.chat_id
+    word = (context.args or [""])[0].strip().lower()
+    if word and word not in PAUSE_WORDS | RESUME_WORDS | QUIET_WORDS:
+        await sender.reply_html(message, render.esc(texts.DIGEST_USAGE))
+        return
+    if not await allowed_to_change(update, context):
+        return
+    if word in PAUSE_WORDS:
+        await digests.pause(chat_id)
+        await sender.reply_html(message, texts.DIGEST_PAUSED)
+    elif word in RESUME_WORDS:
+        upcoming = await digests.resume(chat_id)
+        await sender.reply_html(message, texts.DIGEST_RESUMED.format(next=views.next_line(upcoming)))
+    elif word in QUIET_WORDS:
+        notify = word == "notify"
+        await digests.set_quiet_days(chat_id, notify=notify)
+        what = texts.QUIET_DAYS_NOTE if notify else texts.QUIET_DAYS_NOTHING
+        await sender.reply_html(message, texts.QUIET_DAYS.format(what=what))
+    elif not await digests.has_feeds(chat_id):
+        await sender.reply_html(message, render.esc(texts.NO_SUBSCRIPTIONS))
+    else:
+        await sender.safe(message.chat.send_action(ChatAction.TYPING), "typing")
+        await digests.send_now(chat_id, message.message_id)
