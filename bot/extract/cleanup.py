@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-import lxml.html  # type: ignore[import-untyped]  # lxml ships no types
+import lxml.html  # lxml ships no types
 from lxml import etree
 
 from bot.extract.reasons import refusal

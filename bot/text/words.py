@@ -12,7 +12,7 @@ import re
 import threading
 from functools import lru_cache
 
-import snowballstemmer  # type: ignore[import-untyped]  # ships no type hints
+import snowballstemmer  # ships no type hints
 
 __all__ = ["HEADLINE_NOISE", "STOPWORDS", "content_terms", "stem", "words"]
 
