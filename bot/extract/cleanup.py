@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-import lxml.html  # lxml ships no types
+import lxml.html
 from lxml import etree
 
 from bot.extract.reasons import refusal

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-import lxml.html  # lxml ships no types
+import lxml.html
 
 MAX_JSON_LD_CHARS = 1_000_000
 ARTICLE_TYPES = frozenset(

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import lxml.html  # lxml ships no types
+import lxml.html
 
 from bot.errors import FetchError
 from bot.extract.cleanup import visible_text

@@ -12,7 +12,7 @@ import re
 import threading
 from functools import lru_cache
 
-import snowballstemmer  # ships no type hints
+import snowballstemmer
 
 __all__ = ["HEADLINE_NOISE", "STOPWORDS", "content_terms", "stem", "words"]
 
