@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.services import make_redis
+from bot.store.redis import connect
 from bot.store.subscriptions import SubscriptionStore
 from tests.digest.e2e_support import DigestWorld, items_before, llm_responder
 from tests.fakes.article_server import ArticleServer
@@ -59,7 +59,7 @@ def titles(count: int) -> list[str]:
 
 
 async def seed(redis_url: str, chats: range, feed: str) -> None:
-    client = make_redis(redis_url)
+    client = connect(redis_url)
     store = SubscriptionStore(client)
     from datetime import time as dtime
 

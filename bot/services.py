@@ -12,10 +12,6 @@ import logging
 from dataclasses import dataclass
 
 import redis.asyncio as redis_async
-from redis.asyncio.retry import Retry
-from redis.backoff import ExponentialWithJitterBackoff
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from bot.app import AppServices
 from bot.app.access import Access
@@ -39,24 +35,12 @@ from bot.store.chats import ChatStore
 from bot.store.feeds import FeedStateStore, ItemStore
 from bot.store.guard import RedisGuard
 from bot.store.limits import RateLimiter
+from bot.store.redis import connect
 from bot.store.runs import RunStore
 from bot.store.singleflight import SingleFlight
 from bot.store.subscriptions import SubscriptionStore
 
 log = logging.getLogger(__name__)
-
-
-def make_redis(url: str) -> redis_async.Redis:
-    # Short timeouts and few retries: a Redis outage must degrade the bot, not stall it.
-    return redis_async.Redis.from_url(
-        url,
-        max_connections=256,
-        health_check_interval=30,
-        socket_connect_timeout=2,
-        socket_timeout=5,
-        retry=Retry(ExponentialWithJitterBackoff(base=0.05, cap=0.5), retries=2),
-        retry_on_error=[RedisConnectionError, RedisTimeoutError],
-    )
 
 
 @dataclass
@@ -80,7 +64,7 @@ class Services:
 
     @classmethod
     def create(cls, settings: Settings, *, clock: Clock | None = None) -> Services:
-        redis = make_redis(settings.redis_url)
+        redis = connect(settings.redis_url)
         guard = RedisGuard()
         fetcher = Fetcher(settings)
         llm = LLM(settings) if settings.llm_enabled else None

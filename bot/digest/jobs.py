@@ -21,19 +21,17 @@ import asyncio
 import contextlib
 import logging
 import math
+import signal
 from collections.abc import AsyncIterator
 from typing import Any
 
-import redis.asyncio as redis_async
-from redis.asyncio.retry import Retry
-from redis.backoff import ExponentialWithJitterBackoff
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 from saq import CronJob, Worker
 from saq.queue.redis import RedisQueue
+from saq.types import Context
 
 from bot.digest.service import DigestService
-from bot.store.feeds import feed_id
+from bot.net.urls import url_key
+from bot.store.redis import connect
 
 log = logging.getLogger(__name__)
 
@@ -66,35 +64,39 @@ def send_concurrency(rate: float) -> int:
     return max(8, min(64, math.ceil(rate / 2)))
 
 
-def queue_redis(url: str) -> redis_async.Redis:
-    return redis_async.Redis.from_url(
-        url,
-        socket_connect_timeout=2,
-        socket_timeout=DEQUEUE_TIMEOUT + 7,
-        health_check_interval=30,
-        retry=Retry(ExponentialWithJitterBackoff(base=0.05, cap=1), retries=3),
-        retry_on_error=[RedisConnectionError, RedisTimeoutError],
-    )
-
-
 class DigestQueue(RedisQueue):
     """saq's Redis queue, sweeping dead workers' jobs faster.
 
-    saq's sweep aborts each stuck job and then waits up to 5 s for the worker running it to
-    confirm, one job after another; a SIGKILLed worker never confirms, so its N running jobs
-    would come back one every 5 s. A running job here is only "stuck" after SEND_HEARTBEAT
-    seconds without a heartbeat, and a job running twice is harmless (the run claim), so a short
-    wait is enough.
+    saq's sweep aborts each stuck job and then waits up to ``abort`` seconds (5) for the worker
+    running it to confirm, one job after another; a SIGKILLed worker never confirms, so its N
+    running jobs would come back one every 5 s. ``Worker`` calls ``queue.sweep(lock)`` without
+    ``abort`` and offers no setting for it, so this override is the only way to shorten the wait.
+    A running job here is only "stuck" after SEND_HEARTBEAT seconds without a heartbeat, and a job
+    running twice is harmless (the run claim), so a short wait is enough.
     """
 
     async def sweep(self, lock: int = 60, abort: float = SWEEP_ABORT_WAIT) -> list[str]:
         return await super().sweep(lock, abort=min(abort, SWEEP_ABORT_WAIT))
 
 
+class HostedWorker(Worker["JobContext"]):
+    """A saq worker inside a host process (PTB, or ``newsbot worker``) that owns the signals.
+
+    saq installs SIGINT/SIGTERM handlers for every worker in ``SIGNALS`` and removes them when it
+    stops, which would also remove the host's; the host stops the workers with ``stop()``.
+    """
+
+    SIGNALS: list[signal.Signals] = []  # noqa: RUF012 (saq declares it a plain attribute)
+
+
 # -- job functions (saq finds them by __qualname__) ----------------------------------------------
 
 
-def _jobs(ctx: dict[str, Any]) -> DigestJobs:
+class JobContext(Context, total=False):
+    digest_jobs: DigestJobs
+
+
+def _jobs(ctx: JobContext) -> DigestJobs:
     return ctx["digest_jobs"]
 
 
@@ -117,25 +119,25 @@ async def heartbeat(job: Any) -> AsyncIterator[None]:
             await task
 
 
-async def digest_tick(ctx: dict[str, Any]) -> dict[str, int]:
+async def digest_tick(ctx: JobContext) -> dict[str, int]:
     async with heartbeat(ctx["job"]):
         return await _jobs(ctx).tick()
 
 
-async def poll_feed(ctx: dict[str, Any], *, url: str) -> None:
+async def poll_feed(ctx: JobContext, *, url: str) -> None:
     service = _jobs(ctx).service
     async with heartbeat(ctx["job"]):
         await service.poller.refresh(url, await service.clock.now())
 
 
-async def send_digest(ctx: dict[str, Any], *, chat_id: int, day: str) -> str:
+async def send_digest(ctx: JobContext, *, chat_id: int, day: str) -> str:
     job = ctx["job"]
     outcome = await _jobs(ctx).service.run_scheduled(chat_id, day, touch=job.update)
     log.debug("send_digest chat_id=%s day=%s outcome=%s", chat_id, day, outcome)
     return outcome
 
 
-async def send_notice(ctx: dict[str, Any], *, chat_id: int, text: str) -> bool:
+async def send_notice(ctx: JobContext, *, chat_id: int, text: str) -> bool:
     return await _jobs(ctx).service.send_notice(chat_id, text)
 
 
@@ -144,11 +146,12 @@ class DigestJobs:
 
     def __init__(self, service: DigestService) -> None:
         self.service = service
-        settings = service.settings
-        self.tick_queue = DigestQueue(queue_redis(settings.redis_url), name=TICK_QUEUE)
-        self.feeds_queue = DigestQueue(queue_redis(settings.redis_url), name=FEEDS_QUEUE)
-        self.send_queue = DigestQueue(queue_redis(settings.redis_url), name=SEND_QUEUE)
-        self.workers: list[Worker] = []
+        # saq decodes replies itself (bytes); one client, one pool for the three queues
+        self.redis = connect(service.settings.redis_url, decode_responses=False, longest_block=DEQUEUE_TIMEOUT)
+        self.tick_queue = DigestQueue(self.redis, name=TICK_QUEUE)
+        self.feeds_queue = DigestQueue(self.redis, name=FEEDS_QUEUE)
+        self.send_queue = DigestQueue(self.redis, name=SEND_QUEUE)
+        self.workers: list[HostedWorker] = []
         self._tasks: list[asyncio.Task[None]] = []
         service.queue_notices = self.enqueue_notices
 
@@ -163,7 +166,7 @@ class DigestJobs:
         feeds = await self.service.due_feeds(now)
         polls = await self._enqueue_many(
             self.feeds_queue,
-            [dict(url=url, key=f"poll:{feed_id(url)}") for url in feeds],
+            [dict(url=url, key=f"poll:{url_key(url)}") for url in feeds],
             "poll_feed", timeout=POLL_TIMEOUT, heartbeat=JOB_HEARTBEAT, retries=1, ttl=300,
         )  # fmt: skip
         due = await self.service.due_digests(now)
@@ -197,8 +200,8 @@ class DigestJobs:
     # -- workers ------------------------------------------------------------------------------------
 
     def _worker(self, queue: DigestQueue, functions: list[Any], concurrency: int,
-                cron: list[CronJob] | None = None) -> Worker:  # fmt: skip
-        worker = Worker(
+                cron: list[CronJob[JobContext]] | None = None) -> HostedWorker:  # fmt: skip
+        worker = HostedWorker(
             queue,
             functions=functions,
             concurrency=concurrency,
@@ -207,7 +210,6 @@ class DigestJobs:
             dequeue_timeout=DEQUEUE_TIMEOUT,
             shutdown_grace_period_s=2,
         )
-        worker.SIGNALS = []  # the host process (PTB, or `newsbot worker`) owns the signals
         worker.context["digest_jobs"] = self
         return worker
 
@@ -228,8 +230,8 @@ class DigestJobs:
                  settings.digest_send_rate, settings.digest_tick_seconds)  # fmt: skip
 
     async def stop(self) -> None:
-        for worker in self.workers:
-            worker.event.set()
+        # Worker.stop gives running jobs the grace period, then cancels them; start() then returns
+        await asyncio.gather(*(worker.stop() for worker in self.workers), return_exceptions=True)
         if self._tasks:
             await asyncio.wait(self._tasks, timeout=10)
         for task in self._tasks:
@@ -238,6 +240,6 @@ class DigestJobs:
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
         self._tasks, self.workers = [], []
-        for queue in self.queues:
+        for queue in self.queues:  # each closes its own pubsub (and the shared client, idempotently)
             with contextlib.suppress(Exception):
                 await queue.disconnect()

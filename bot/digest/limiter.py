@@ -114,6 +114,3 @@ class SendLimiter:
 
     async def sent(self, chat_id: int) -> None:
         await self._sent(keys=[chat_key(chat_id)])
-
-    async def paused_for(self) -> float:
-        return int(await self._paused(keys=[PAUSED_KEY])) / 1_000_000

@@ -1,8 +1,7 @@
 """OPML import/export for subscription lists.
 
-Imports are untrusted XML: parsed with defusedxml when it is installed (entity declarations,
-external entities and DTD tricks are refused), else with lxml with entity resolution and network
-access off, and any entity declaration rejected, so XXE and "billion laughs" never expand.
+Imports are untrusted XML: parsed with defusedxml, which refuses entity declarations, external
+entities and DTD tricks, so XXE and "billion laughs" never expand.
 """
 
 from __future__ import annotations
@@ -12,15 +11,11 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from typing import Any
 
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as defused_fromstring
+
 from bot.digest.feeds import identity
 from bot.text.clean import clean_text
-
-try:  # defusedxml is optional: not a declared dependency (yet)
-    from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import fromstring as _defused_fromstring
-except ImportError:  # pragma: no cover - depends on the environment
-    _defused_fromstring = None
-    DefusedXmlException = ValueError  # type: ignore[assignment,misc]
 
 MAX_OPML_BYTES = 2 * 1024 * 1024
 MAX_TITLE_CHARS = 200
@@ -38,34 +33,8 @@ class OpmlFeed:
     title: str
 
 
-def _parse_defused(data: bytes) -> Any:
-    assert _defused_fromstring is not None
-    return _defused_fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
-
-
-def _parse_lxml(data: bytes) -> Any:
-    from lxml import etree
-
-    parser = etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
-    root = etree.fromstring(data, parser=parser)
-    dtd = root.getroottree().docinfo.internalDTD
-    if dtd is not None and any(True for _ in dtd.iterentities()):
-        raise OpmlError(_ENTITIES)
-    return root
-
-
 def _parse_xml(data: bytes) -> Any:
-    if _defused_fromstring is not None:
-        return _parse_defused(data)
-    return _parse_lxml(data)
+    return defused_fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
 
 
 def _local(tag: object) -> str:
@@ -80,15 +49,13 @@ def parse_opml(data: bytes, *, limit: int) -> list[OpmlFeed]:
     """
     if len(data) > MAX_OPML_BYTES:
         raise OpmlError("This OPML file is too large.")
-    if b"<!ENTITY" in data:  # cheap early answer; the parsers below refuse them regardless
+    if b"<!ENTITY" in data:  # cheap early answer; the parser refuses them regardless
         raise OpmlError(_ENTITIES)
     try:
         root = _parse_xml(data)
-    except OpmlError:
-        raise
     except DefusedXmlException:
         raise OpmlError(_ENTITIES) from None
-    except Exception:  # ParseError, lxml.etree.XMLSyntaxError, ... : all mean "not valid XML"
+    except Exception:  # ParseError and friends: all mean "not valid XML"
         raise OpmlError("That file isn't valid OPML (XML).") from None
     if _local(root.tag) != "opml":
         raise OpmlError("That file isn't OPML: it has no <opml> root element.")

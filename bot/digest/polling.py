@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.digest.feeds import FeedLink, ParsedFeed, discover_feeds, parse_feed
-from bot.errors import FetchError, NewsbotError
+from bot.errors import NewsbotError
 from bot.models import Fetched
 from bot.net.fetch import Fetcher
-from bot.net.urls import normalize_url, parse_user_url
-from bot.store.feeds import FeedState, FeedStateStore, ItemStore, feed_id
+from bot.net.urls import parse_user_url, url_key
+from bot.store.feeds import FeedState, FeedStateStore, ItemStore
 from bot.store.singleflight import SingleFlight
 from bot.store.subscriptions import SubscriptionStore
 
@@ -129,7 +129,7 @@ class FeedPoller:
         async def compute() -> FeedState:
             return await self._poll(url, now)
 
-        return await self.flight.run(f"feedpoll:{feed_id(url)}", lookup, compute, wait_timeout=self.wait_timeout)
+        return await self.flight.run(f"feedpoll:{url_key(url)}", lookup, compute, wait_timeout=self.wait_timeout)
 
     async def refresh_many(self, urls: list[str], now: datetime) -> None:
         states = await self.states.get_many(urls)
@@ -169,7 +169,7 @@ class FeedPoller:
             return
         if not await self.states.mark_reported(url):
             return  # already told them about this failure streak
-        chats = await self.subscribers(url)
+        chats = await self.subscriptions.chats_following(url)
         days = max(2, int((now - state.first_failure).total_seconds() // 86400))
         text = (
             f"⚠️ The feed {url} hasn't worked for {days} days ({exc.reason}). "
@@ -177,12 +177,4 @@ class FeedPoller:
         )
         log.warning("feed failing for days, reporting url=%s chats=%d", url, len(chats))
         stamp = int(state.first_failure.timestamp())
-        await self.notify(chats, text, f"feedfail:{feed_id(url)}:{stamp}")
-
-    async def subscribers(self, url: str) -> list[int]:
-        """Chats following ``url`` (not parked)."""
-        try:
-            ident = normalize_url(url)
-        except FetchError:
-            return []
-        return await self.subscriptions.chats_following(ident)
+        await self.notify(chats, text, f"feedfail:{url_key(url)}:{stamp}")

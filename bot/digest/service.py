@@ -12,6 +12,9 @@ from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from redis.asyncio.lock import Lock
+from redis.exceptions import LockNotOwnedError
+
 from bot.config import Settings
 from bot.digest.clock import Clock
 from bot.digest.compose import Story, cluster_items, rank_stories
@@ -25,7 +28,7 @@ from bot.models import Body, Entry, FeedItem, Part, item_time
 from bot.render import esc
 from bot.store.chats import ChatStore
 from bot.store.feeds import ItemStore
-from bot.store.runs import RunStore, scheduled_run
+from bot.store.runs import RunStore, manual_run, scheduled_run
 from bot.store.subscriptions import ChatSettings, SubscriptionStore
 
 log = logging.getLogger(__name__)
@@ -160,16 +163,16 @@ class DigestService:
     async def send_now(self, chat_id: int, request_id: str | int) -> str:
         """/digest: the digest now (items since the last one); doesn't use up the scheduled one."""
         now = await self.clock.now()
-        return await self._run(f"manual:{chat_id}:{request_id}", chat_id, now, day=None)
+        return await self._run(manual_run(chat_id, request_id), chat_id, now, day=None)
 
     async def _run(self, run: str, chat_id: int, now: datetime, *, day: date | None,
                    touch: Touch | None = None) -> str:  # fmt: skip
         if self.courier is None:
             raise RuntimeError("DigestService has no transport")
-        token = await self.runs.claim(run)
-        if token is None:
+        claim = self.runs.claim(run)
+        if not await claim.acquire():
             return "claimed"  # another worker is on it; the scheduler asks again later
-        keeper = asyncio.create_task(self._keep_alive(run, token, touch))
+        keeper = asyncio.create_task(self._keep_alive(run, claim, touch))
         try:
             body = await self.runs.body(run)
             if body is None:
@@ -188,7 +191,8 @@ class DigestService:
             keeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await keeper
-            await self.runs.release(run, token)
+            with contextlib.suppress(LockNotOwnedError):  # it expired during a stall: not ours any more
+                await claim.release()
 
     async def _deliver(self, run: str, chat_id: int, body: Body) -> int:
         assert self.courier is not None
@@ -204,11 +208,13 @@ class DigestService:
             await self.runs.part_sent(run, index, message_id)
         return chat_id
 
-    async def _keep_alive(self, run: str, token: str, touch: Touch | None) -> None:
+    async def _keep_alive(self, run: str, claim: Lock, touch: Touch | None) -> None:
         while True:
             await asyncio.sleep(KEEPALIVE_EVERY)
             try:
-                await self.runs.extend(run, token)
+                # Lost during a stall: carry on; the sent parts keep a second worker from resending them.
+                with contextlib.suppress(LockNotOwnedError):
+                    await claim.reacquire()
                 if touch is not None:
                     await touch()  # saq heartbeat: a dead worker's job is swept and retried
             except Exception:  # keep trying; a Redis blip must not kill the run

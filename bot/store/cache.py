@@ -78,8 +78,7 @@ class Cache:
         await self.guard.call(lambda: self.redis.set(url_key_key(url_key), url, ex=URL_TTL), None)
 
     async def url_for(self, url_key: str) -> str | None:
-        raw = await self.guard.call(lambda: self.redis.get(url_key_key(url_key)), None)
-        return raw.decode() if isinstance(raw, bytes) else raw
+        return await self.guard.call(lambda: self.redis.get(url_key_key(url_key)), None)
 
     async def get_summary(self, key: str) -> Summary | None:
         raw = await self.guard.call(lambda: self.redis.get(key), None)
@@ -95,7 +94,7 @@ class Cache:
             key = first_hash_key(story)
             await self.redis.set(key, text_hash, ex=FIRST_HASH_TTL, nx=True)
             first = await self.redis.get(key)
-            return bool(first) and first.decode() != text_hash
+            return bool(first) and first != text_hash
 
         return await self.guard.call(op, False)
 

@@ -4,6 +4,8 @@ article of a chat and its question/answer history."""
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable
+from typing import cast
 
 import redis.asyncio as redis_async
 
@@ -30,10 +32,6 @@ def history_key(chat_id: int, article_key: str) -> str:
     return f"{PREFIX}:conv:{chat_id}:{article_key}"
 
 
-def _text(raw: bytes | str | None) -> str | None:
-    return raw.decode() if isinstance(raw, bytes) else raw
-
-
 class ChatStore:
     def __init__(self, redis: redis_async.Redis, guard: RedisGuard, *, conversation_ttl: int) -> None:
         self.redis = redis
@@ -41,7 +39,7 @@ class ChatStore:
         self.conversation_ttl = conversation_ttl
 
     async def language(self, user_id: int) -> str | None:
-        return _text(await self.guard.call(lambda: self.redis.get(language_key(user_id)), None))
+        return await self.guard.call(lambda: self.redis.get(language_key(user_id)), None)
 
     async def set_language(self, user_id: int, code: str) -> None:
         await self.guard.call(lambda: self.redis.set(language_key(user_id), code), None)
@@ -56,7 +54,7 @@ class ChatStore:
         )
 
     async def article_of_message(self, chat_id: int, message_id: int) -> str | None:
-        return _text(await self.guard.call(lambda: self.redis.get(message_key(chat_id, message_id)), None))
+        return await self.guard.call(lambda: self.redis.get(message_key(chat_id, message_id)), None)
 
     async def set_active(self, chat_id: int, article_key: str) -> None:
         await self.guard.call(
@@ -64,7 +62,7 @@ class ChatStore:
         )
 
     async def active(self, chat_id: int) -> str | None:
-        return _text(await self.guard.call(lambda: self.redis.get(active_key(chat_id)), None))
+        return await self.guard.call(lambda: self.redis.get(active_key(chat_id)), None)
 
     async def forget(self, chat_id: int) -> None:
         """/new: drop the active article and its conversation."""
@@ -73,13 +71,14 @@ class ChatStore:
             current = await self.redis.get(active_key(chat_id))
             keys = [active_key(chat_id)]
             if current:
-                keys.append(history_key(chat_id, _text(current) or ""))
+                keys.append(history_key(chat_id, current))
             await self.redis.delete(*keys)
 
         await self.guard.call(op, None)
 
     async def history(self, chat_id: int, article_key: str) -> list[dict[str, str]]:
-        raw = await self.guard.call(lambda: self.redis.lrange(history_key(chat_id, article_key), 0, -1), [])
+        key = history_key(chat_id, article_key)
+        raw: list[str] = await self.guard.call(lambda: cast(Awaitable[list[str]], self.redis.lrange(key, 0, -1)), [])
         return [json.loads(item) for item in raw]
 
     async def add_turn(self, chat_id: int, article_key: str, question: str, answer: str) -> None:

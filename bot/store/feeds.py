@@ -17,9 +17,10 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import redis.asyncio as redis_async
 
@@ -36,32 +37,24 @@ MAX_ITEMS_PER_ADD = 300
 FUTURE_SLACK = timedelta(minutes=10)  # a "published" later than this is a bad clock: use now
 
 
-def feed_id(feed_url: str) -> str:
-    return url_key(feed_url)
-
-
 def state_key(feed_url: str) -> str:
-    return f"{PREFIX}:feed:state:{feed_id(feed_url)}"
+    return f"{PREFIX}:feed:state:{url_key(feed_url)}"
 
 
 def items_key(feed_url: str) -> str:
-    return f"{PREFIX}:feed:items:{feed_id(feed_url)}"
+    return f"{PREFIX}:feed:items:{url_key(feed_url)}"
 
 
 def seen_key(feed_url: str) -> str:
-    return f"{PREFIX}:feed:seen:{feed_id(feed_url)}"
+    return f"{PREFIX}:feed:seen:{url_key(feed_url)}"
 
 
 def item_key(feed_url: str, item_hash: str) -> str:
-    return f"{PREFIX}:feed:item:{feed_id(feed_url)}:{item_hash}"
+    return f"{PREFIX}:feed:item:{url_key(feed_url)}:{item_hash}"
 
 
 def item_hash(item: FeedItem) -> str:
     return hashlib.sha256(item.key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-
-
-def _text(value: Any) -> str:
-    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
 
 
 def _when(value: str | None) -> datetime | None:
@@ -87,7 +80,7 @@ class FeedState:
 def _state(raw: Any) -> FeedState:
     if isinstance(raw, list):  # a Lua HGETALL reply: flat [field, value, ...]
         raw = dict(zip(raw[::2], raw[1::2], strict=True))
-    data = {_text(k): _text(v) for k, v in raw.items()}
+    data: dict[str, str] = raw
     return FeedState(
         etag=data.get("etag"),
         last_modified=data.get("last_modified"),
@@ -120,7 +113,7 @@ class FeedStateStore:
         self._failure = redis.register_script(_FAILURE)
 
     async def get(self, feed_url: str) -> FeedState:
-        return _state(await self.redis.hgetall(state_key(feed_url)))
+        return _state(await cast(Awaitable[dict[str, str]], self.redis.hgetall(state_key(feed_url))))
 
     async def get_many(self, feed_urls: list[str]) -> dict[str, FeedState]:
         async with self.redis.pipeline(transaction=False) as pipe:
@@ -166,12 +159,12 @@ class FeedStateStore:
         cap: float = BACKOFF_CAP,
     ) -> FeedState:
         """Count a failed fetch; backoff doubles from ``base`` up to ``cap``. Returns the new state."""
-        args = [f"{now.timestamp():.3f}", base, cap, error[:300], STATE_TTL]
+        args: list[str | float] = [f"{now.timestamp():.3f}", base, cap, error[:300], STATE_TTL]
         return _state(await self._failure(keys=[state_key(feed_url)], args=args))
 
     async def mark_reported(self, feed_url: str) -> bool:
         """Flag the current failure streak as reported; True only for the first caller."""
-        return bool(await self.redis.hsetnx(state_key(feed_url), "reported", "1"))
+        return bool(await cast(Awaitable[int], self.redis.hsetnx(state_key(feed_url), "reported", "1")))
 
 
 # KEYS: items, seen, item key 1..n; ARGV: now, keep-after, seen-after, item ttl, seen ttl,
@@ -224,7 +217,7 @@ class ItemStore:
             keys.append(item_key(feed_url, digest))
             args += [digest, f"{when.timestamp():.3f}", json.dumps(stored.to_dict())]
         fresh = await self._add(keys=keys, args=args)
-        return [by_hash[_text(h)] for h in fresh]
+        return [by_hash[h] for h in fresh]
 
     async def items_since(self, feed_urls: list[str], since: datetime) -> list[FeedItem]:
         """Items of these feeds published (or first seen) at or after ``since``, newest first."""
@@ -235,7 +228,7 @@ class ItemStore:
             for url in urls:
                 pipe.zrangebyscore(items_key(url), since.timestamp(), "+inf")
             hashes = await pipe.execute()
-        keys = [item_key(url, _text(h)) for url, found in zip(urls, hashes, strict=True) for h in found]
+        keys = [item_key(url, h) for url, found in zip(urls, hashes, strict=True) for h in found]
         if not keys:
             return []
         items = [FeedItem.from_dict(json.loads(raw)) for raw in await self.redis.mget(keys) if raw]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections.abc import Awaitable
+from typing import cast
 
 import redis.asyncio as redis_async
 
@@ -38,10 +40,10 @@ class RateLimiter:
         now_ms = time.time() * 1000
 
         async def op() -> bool:
-            admitted = await self.redis.eval(
+            admitted = self.redis.eval(
                 _SLIDING, 1, rate_key(kind, subject), now_ms, self.window * 1000, limit, cost,
                 secrets.token_hex(6),
-            )
-            return bool(admitted)
+            )  # fmt: skip
+            return bool(await cast(Awaitable[int], admitted))
 
         return await self.guard.call(op, True)

@@ -3,7 +3,7 @@
 A *run* is one digest for one chat: ``<chat>:<local day>`` for the scheduled one, or
 ``manual:<chat>:<id>`` for /digest. Exactly once per chat and local day works like this:
 
-1. ``claim``: ``SET claim:<run> <token> NX PX`` — one worker at a time works on a run; the holder
+1. ``claim``: a Redis lock on ``claim:<run>`` — one worker at a time works on a run; the holder
    keeps the claim alive while it works, so a crashed worker's claim expires within CLAIM_TTL
    and the run is picked up again.
 2. ``body``: the composed messages are stored once (``SET NX``) before the first send, so a
@@ -24,34 +24,33 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Awaitable
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 import redis.asyncio as redis_async
+from redis.asyncio.lock import Lock
 
 from bot.models import Body
 from bot.store.keys import PREFIX
 
-CLAIM_TTL_MS = 8_000  # extended every 2 s while the run works
+CLAIM_TTL = 8.0  # seconds; kept alive every 2 s while the run works
 RUN_TTL = 3 * 24 * 3600
 CHOICE_TTL = 3600
 
+
 def scheduled_run(chat_id: int, day: date | str) -> str:
     return f"{chat_id}:{day if isinstance(day, str) else day.isoformat()}"
+
+
+def manual_run(chat_id: int, request_id: str | int) -> str:
+    return f"manual:{chat_id}:{request_id}"
 
 
 def _k(*parts: object) -> str:
     return ":".join([PREFIX, "digest", *map(str, parts)])
 
 
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    return value.decode() if isinstance(value, bytes) else str(value)
-
-
-_EXTEND = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end return 0"
-_RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0"
 # KEYS: cutoff; ARGV: value -> never moves backwards
 _ADVANCE = """
 local old = tonumber(redis.call('GET', KEYS[1]) or '0')
@@ -74,23 +73,15 @@ return 1
 class RunStore:
     def __init__(self, redis: redis_async.Redis) -> None:
         self.redis = redis
-        self._extend = redis.register_script(_EXTEND)
-        self._release = redis.register_script(_RELEASE)
         self._advance = redis.register_script(_ADVANCE)
         self._move = redis.register_script(_MOVE)
 
     # -- claims -------------------------------------------------------------------------------
 
-    async def claim(self, run: str, ttl_ms: int = CLAIM_TTL_MS) -> str | None:
-        token = secrets.token_hex(8)
-        ok = await self.redis.set(_k("claim", run), token, nx=True, px=ttl_ms)
-        return token if ok else None
-
-    async def extend(self, run: str, token: str, ttl_ms: int = CLAIM_TTL_MS) -> bool:
-        return bool(await self._extend(keys=[_k("claim", run)], args=[token, ttl_ms]))
-
-    async def release(self, run: str, token: str) -> None:
-        await self._release(keys=[_k("claim", run)], args=[token])
+    def claim(self, run: str) -> Lock:
+        """The run's exclusive claim, not yet taken: ``acquire()`` returns False while another worker
+        holds it; the holder calls ``reacquire()`` to keep it alive, then ``release()``."""
+        return Lock(self.redis, _k("claim", run), timeout=CLAIM_TTL, blocking=False, thread_local=False)
 
     # -- bodies and progress --------------------------------------------------------------------
 
@@ -106,8 +97,8 @@ class RunStore:
         return stored or body
 
     async def sent_parts(self, run: str) -> dict[int, int]:
-        raw = await self.redis.hgetall(_k("parts", run))
-        return {int(_text(k) or 0): int(_text(v) or 0) for k, v in raw.items()}
+        raw = await cast(Awaitable[dict[str, str]], self.redis.hgetall(_k("parts", run)))
+        return {int(k): int(v) for k, v in raw.items()}
 
     async def part_sent(self, run: str, index: int, message_id: int) -> None:
         async with self.redis.pipeline(transaction=True) as pipe:
@@ -125,13 +116,13 @@ class RunStore:
         await self._advance(keys=[_k("cutoff", chat_id)], args=[f"{value:.3f}"])
 
     async def language(self, chat_id: int) -> str | None:
-        return _text(await self.redis.get(_k("lang", chat_id)))
+        return await self.redis.get(_k("lang", chat_id))
 
     async def set_language(self, chat_id: int, language: str) -> None:
         await self.redis.set(_k("lang", chat_id), language)
 
     async def empty_mode(self, chat_id: int) -> str | None:
-        return _text(await self.redis.get(_k("empty", chat_id)))
+        return await self.redis.get(_k("empty", chat_id))
 
     async def set_empty_mode(self, chat_id: int, mode: str) -> None:
         await self.redis.set(_k("empty", chat_id), mode)
@@ -154,9 +145,6 @@ class RunStore:
             pipe.expire(key, 3 * 24 * 3600)
             used, _ = await pipe.execute()
         return int(used) <= budget
-
-    async def llm_used(self, day: date) -> int:
-        return int(await self.redis.get(_k("llm", day.isoformat())) or 0)
 
     # -- choices offered with buttons -----------------------------------------------------------
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import secrets
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import redis.asyncio as redis_async
+from redis.asyncio.lock import Lock
+from redis.exceptions import LockError
 
 from bot.store.guard import RedisGuard
 from bot.store.keys import PREFIX
@@ -24,13 +25,6 @@ from bot.store.keys import PREFIX
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-
-# Compare-and-delete / compare-and-extend: only the holder may release or extend its lock.
-_RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0"
-_EXTEND = (
-    "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end"
-    " return 0"
-)
 
 
 def lock_key(name: str) -> str:
@@ -72,19 +66,17 @@ class SingleFlight:
         compute: Callable[[], Awaitable[T]],
         wait_timeout: float,
     ) -> T:
-        key = lock_key(name)
         deadline = time.monotonic() + wait_timeout
         while True:
             found = await lookup()
             if found is not None:
                 return found
-            token = secrets.token_hex(8)
-            acquired = await self.guard.call(
-                lambda token=token: self.redis.set(key, token, nx=True, px=int(self.lock_ttl * 1000)), True
-            )
-            if acquired:
-                return await self._hold(key, token, compute)
-            released = await self._wait(key, lookup, deadline)
+            # The lock expires lock_ttl after its holder stops keeping it alive (a dead process).
+            lock = Lock(self.redis, lock_key(name), timeout=self.lock_ttl, blocking=False, thread_local=False)
+            # Without Redis nobody can coordinate: compute, as if we held the lock.
+            if await self.guard.call(lock.acquire, True):
+                return await self._hold(lock, compute)
+            released = await self._wait(lock, lookup, deadline)
             if released is not None:
                 return released
             if time.monotonic() >= deadline:
@@ -92,25 +84,27 @@ class SingleFlight:
                 return await compute()
             log.info("single-flight lock released without a result, taking over key=%s", name)
 
-    async def _hold(self, key: str, token: str, compute: Callable[[], Awaitable[T]]) -> T:
-        keeper = asyncio.create_task(self._keep_alive(key, token))
+    async def _hold(self, lock: Lock, compute: Callable[[], Awaitable[T]]) -> T:
+        keeper = asyncio.create_task(self._keep_alive(lock))
         try:
             return await compute()
         finally:
             keeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await keeper
-            await self.guard.call(lambda: self.redis.eval(_RELEASE, 1, key, token), 0)
+            # LockError: never held (Redis was down) or expired and maybe taken over: not ours
+            with contextlib.suppress(LockError):
+                await self.guard.call(lock.release, None)
 
-    async def _keep_alive(self, key: str, token: str) -> None:
-        ttl_ms = int(self.lock_ttl * 1000)
+    async def _keep_alive(self, lock: Lock) -> None:
         while True:
             await asyncio.sleep(self.lock_ttl / 3)
-            await self.guard.call(lambda: self.redis.eval(_EXTEND, 1, key, token, ttl_ms), 0)
+            try:
+                await self.guard.call(lock.reacquire, False)
+            except LockError:  # expired during a stall (and maybe taken over): nothing left to keep
+                return
 
-    async def _wait(
-        self, key: str, lookup: Callable[[], Awaitable[T | None]], deadline: float
-    ) -> T | None:
+    async def _wait(self, lock: Lock, lookup: Callable[[], Awaitable[T | None]], deadline: float) -> T | None:
         """Poll until a result appears (return it), the lock goes away or the deadline passes (None)."""
         delay = self.poll
         while time.monotonic() < deadline:
@@ -119,6 +113,6 @@ class SingleFlight:
             found = await lookup()
             if found is not None:
                 return found
-            if not await self.guard.call(lambda: self.redis.exists(key), 0):
+            if not await self.guard.call(lock.locked, False):
                 return await lookup()
         return None

@@ -20,9 +20,10 @@ from __future__ import annotations
 import builtins
 import json
 import time as _time
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import redis.asyncio as redis_async
@@ -181,22 +182,17 @@ class ChatSettings:
         return ZoneInfo(self.timezone)
 
 
-def _text(value: Any) -> str:
-    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
-
-
-def _subscription(key: Any, payload: Any) -> Subscription:
+def _subscription(key: str, payload: str) -> Subscription:
     data = json.loads(payload)
     return Subscription(
         url=data["url"],
-        key=_text(key),
+        key=key,
         title=data.get("title", ""),
         added=datetime.fromtimestamp(float(data.get("added", 0)), UTC),
     )
 
 
-def _settings(chat_id: int, raw: dict[Any, Any]) -> ChatSettings:
-    data = {_text(k): _text(v) for k, v in raw.items()}
+def _settings(chat_id: int, data: dict[str, str]) -> ChatSettings:
     at = data.get("at")
     parked_at = data.get("parked_at")
     last_day = data.get("last_day")
@@ -251,7 +247,7 @@ class SubscriptionStore:
 
     async def list(self, chat_id: int) -> builtins.list[Subscription]:
         """The chat's subscriptions, oldest first (the order /unsubscribe numbers refer to)."""
-        raw = await self.redis.hgetall(subs_key(chat_id))
+        raw = await cast(Awaitable[dict[str, str]], self.redis.hgetall(subs_key(chat_id)))
         subs = [_subscription(key, payload) for key, payload in raw.items()]
         return sorted(subs, key=lambda s: (s.added, s.key))
 
@@ -278,24 +274,24 @@ class SubscriptionStore:
         payload = await self._script(self._remove, keys, [chat_id, ident])
         return _subscription(ident, payload) if payload else None
 
-    async def chats_with_subscriptions(self, *, include_parked: bool = False) -> builtins.list[int]:
-        """Chats with at least one subscription; parked chats only when asked for."""
-        if include_parked:
-            members = await self.redis.smembers(CHATS_KEY)
-        else:
-            members = await self.redis.sdiff(CHATS_KEY, PARKED_KEY)
-        return sorted(int(_text(m)) for m in members)
+    async def chats_with_subscriptions(self) -> builtins.list[int]:
+        """Chats (not parked) with at least one subscription."""
+        return sorted(int(m) for m in await cast(Awaitable[list[str]], self.redis.sdiff([CHATS_KEY, PARKED_KEY])))
 
-    async def chats_following(self, feed_identity: str) -> builtins.list[int]:
-        """Chats (not parked) subscribed to the feed with this URL identity. A scan over the
-        chats: fine for a once-in-days failure report, not for a hot path."""
+    async def chats_following(self, feed_url: str) -> builtins.list[int]:
+        """Chats (not parked) subscribed to this feed (by URL identity). A scan over the chats:
+        fine for a once-in-days failure report, not for a hot path."""
+        try:
+            ident = normalize_url(feed_url)
+        except NewsbotError:
+            return []
         chats = await self.chats_with_subscriptions()
         found: builtins.list[int] = []
         for start in range(0, len(chats), 500):
             batch = chats[start : start + 500]
             async with self.redis.pipeline(transaction=False) as pipe:
                 for chat in batch:
-                    pipe.hexists(subs_key(chat), feed_identity)
+                    pipe.hexists(subs_key(chat), ident)
                 flags = await pipe.execute()
             found += [chat for chat, flag in zip(batch, flags, strict=True) if flag]
         return found
@@ -305,23 +301,23 @@ class SubscriptionStore:
         ranked = await self.redis.zrange(FEEDS_KEY, 0, -1, desc=True, withscores=True)
         if not ranked:
             return []
-        urls = await self.redis.hmget(FEED_URLS_KEY, [key for key, _ in ranked])
+        urls = await cast(Awaitable[list[str | None]], self.redis.hmget(FEED_URLS_KEY, [key for key, _ in ranked]))
         return [
-            FeedSubscribers(url=_text(url or key), key=_text(key), subscribers=int(score))
+            FeedSubscribers(url=url or key, key=key, subscribers=int(score))
             for (key, score), url in zip(ranked, urls, strict=True)
         ]
 
     # -- digest settings ------------------------------------------------------------------------
 
     async def get_settings(self, chat_id: int) -> ChatSettings:
-        return _settings(chat_id, await self.redis.hgetall(settings_key(chat_id)))
+        return _settings(chat_id, await cast(Awaitable[dict[str, str]], self.redis.hgetall(settings_key(chat_id))))
 
     async def has_timezone(self, chat_id: int) -> bool:
         """Whether the chat chose a time zone (get_settings fills in a default otherwise)."""
-        return bool(await self.redis.hexists(settings_key(chat_id), "tz"))
+        return await cast(Awaitable[bool], self.redis.hexists(settings_key(chat_id), "tz"))
 
     async def has_digest_time(self, chat_id: int) -> bool:
-        return bool(await self.redis.hexists(settings_key(chat_id), "at"))
+        return await cast(Awaitable[bool], self.redis.hexists(settings_key(chat_id), "at"))
 
     async def _set(self, chat_id: int, field: str, value: str) -> None:
         async def queue(pipe: Pipeline) -> None:
@@ -376,10 +372,6 @@ class SubscriptionStore:
         return int(await self._script(self._migrate, keys, [old_chat_id, new_chat_id]))
 
     # -- digest bookkeeping ---------------------------------------------------------------------
-
-    async def last_digest_day(self, chat_id: int) -> date | None:
-        raw = await self.redis.hget(settings_key(chat_id), "last_day")
-        return date.fromisoformat(_text(raw)) if raw else None
 
     async def mark_digest_sent(self, chat_id: int, day: date, digest_id: str) -> bool:
         """Record the digest of local ``day``; False if that day (or a later one) is recorded.

@@ -126,11 +126,11 @@ class DigestWorld:
     # -- seeding many chats directly in Redis (the bot's own store code) --------------------------
 
     def seed(self, chats: Iterable[int], feeds: list[str], *, tz: str = "UTC", at: str = "08:00") -> None:
-        from bot.services import make_redis
+        from bot.store.redis import connect
         from bot.store.subscriptions import SubscriptionStore
 
         async def go() -> None:
-            client = make_redis(self.redis_url)
+            client = connect(self.redis_url)
             store = SubscriptionStore(client, limit=100)
             hh, mm = map(int, at.split(":"))
             from datetime import time as dtime

@@ -6,14 +6,13 @@ import asyncio
 import time
 from datetime import date
 
-import redis.asyncio as redis_async
-
 from bot.callbacks import EntrySummary, decode
 from bot.digest.jobs import cron_expression, send_concurrency
 from bot.digest.limiter import SendLimiter
 from bot.digest.render import render_digest
 from bot.models import Entry
 from bot.render import utf16_len
+from bot.store.redis import connect
 from tests.fakes.tg_text import parse_html
 
 
@@ -41,7 +40,7 @@ def test_digest_is_escaped_and_split_between_entries_with_buttons_per_part() -> 
 
 
 async def test_one_rate_for_all_processes_and_a_shared_pause(redis_url: str) -> None:
-    clients = [redis_async.Redis.from_url(redis_url) for _ in range(2)]  # two "processes"
+    clients = [connect(redis_url) for _ in range(2)]  # two "processes"
     limiters = [SendLimiter(client, rate=50) for client in clients]
     try:
         started = time.monotonic()

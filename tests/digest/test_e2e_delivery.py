@@ -11,7 +11,7 @@ import time
 from collections import Counter
 
 from bot.models import Body
-from bot.services import make_redis
+from bot.store.redis import connect
 from bot.store.subscriptions import SubscriptionStore
 from tests.digest.e2e_support import DIGEST_HEADER, DigestWorld, Item, at, items_before, llm_responder
 
@@ -25,7 +25,7 @@ TITLES = [
 
 def _store_call(redis_url: str, fn):  # run one async SubscriptionStore call from a sync test
     async def go():
-        client = make_redis(redis_url)
+        client = connect(redis_url)
         try:
             return await fn(SubscriptionStore(client))
         finally:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.services import make_redis
+from bot.store.redis import connect
 from bot.store.subscriptions import SubscriptionStore
 from tests.digest.e2e_support import DigestWorld, at, items_before
 
@@ -22,7 +22,7 @@ def test_acknowledged_subscribe_survives_redis_kill(bot_process, fake_telegram, 
     redis_aof.restart()
 
     async def stored() -> dict[int, list[str]]:
-        client = make_redis(redis_aof.url)
+        client = connect(redis_aof.url)
         try:
             store = SubscriptionStore(client)
             return {chat: [s.url for s in await store.list(chat)] for chat in chats}

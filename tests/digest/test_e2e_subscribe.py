@@ -6,7 +6,7 @@ import asyncio
 
 from bot.callbacks import Unsubscribe, decode
 from bot.digest.opml import parse_opml
-from bot.services import make_redis
+from bot.store.redis import connect
 from bot.store.subscriptions import SubscriptionStore
 from tests.digest.e2e_support import DigestWorld, at, items_before
 
@@ -21,7 +21,7 @@ def _page(title: str, feeds: list[tuple[str, str]]) -> str:
 
 def _subscriptions(redis_url: str, chat: int) -> list[str]:
     async def go() -> list[str]:
-        client = make_redis(redis_url)
+        client = connect(redis_url)
         try:
             return [s.url for s in await SubscriptionStore(client).list(chat)]
         finally:

@@ -4,7 +4,8 @@ import json
 from importlib.resources import files
 from urllib.parse import urlsplit
 
-from bot.digest.sources import find_source, load_sources
+from bot.digest.presets import find_preset
+from bot.digest.sources import load_sources
 from bot.net.urls import normalize_url
 
 
@@ -22,12 +23,12 @@ def test_curated_sources_are_well_formed() -> None:
     assert "reuters" not in " ".join(s.url for s in sources)  # no public RSS any more
 
 
-def test_find_source_by_id_or_name_case_insensitively() -> None:
-    bbc = find_source("bbc-world")
+def test_find_preset_by_id_or_name_case_insensitively() -> None:
+    bbc = find_preset("bbc-world")
     assert bbc is not None and bbc.url == "https://feeds.bbci.co.uk/news/world/rss.xml"
-    assert find_source("BBC World") == bbc
-    assert find_source("  bbc   WORLD ") == bbc
-    assert find_source("BBC_World") == bbc
-    assert find_source("the guardian world") is not None
-    assert find_source("nope") is None
-    assert find_source("") is None
+    assert find_preset("BBC World") == bbc
+    assert find_preset("  bbc   WORLD ") == bbc
+    assert find_preset("BBC_World") == bbc
+    assert find_preset("the guardian world") is not None
+    assert find_preset("nope") is None
+    assert find_preset("") is None

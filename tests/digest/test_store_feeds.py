@@ -20,6 +20,7 @@ from bot.store.feeds import (
     item_key,
     state_key,
 )
+from bot.store.redis import connect
 
 NOW = datetime(2026, 5, 5, 12, 0, tzinfo=UTC)
 FEED = "https://news.example.com/rss"
@@ -27,9 +28,9 @@ OTHER = "https://other.example.org/feed"
 DATA = Path(__file__).resolve().parent.parent / "data" / "feeds"
 
 
-@pytest.fixture(params=[False, True], ids=["bytes", "str"])
-async def redis(redis_url: str, request: pytest.FixtureRequest) -> AsyncIterator[redis_async.Redis]:
-    client = redis_async.Redis.from_url(redis_url, decode_responses=request.param)
+@pytest.fixture
+async def redis(redis_url: str) -> AsyncIterator[redis_async.Redis]:
+    client = connect(redis_url)
     yield client
     await client.aclose()
 
