@@ -5,10 +5,14 @@ from __future__ import annotations
 import asyncio
 import json
 
+import pytest
+
 from bot.digest.opml import parse_opml
 from bot.services import make_redis
 from bot.store.subscriptions import SubscriptionStore
 from tests.digest.e2e_support import DigestWorld, at, items_before
+
+pytestmark = pytest.mark.e2e
 
 DAY = "2026-03-02"
 
