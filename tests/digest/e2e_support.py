@@ -1,7 +1,7 @@
 """Helpers for the digest end-to-end tests (tests/digest/test_e2e_*.py).
 
 Feeds and articles are served by the ``article_server`` fake; the bot's scheduler reads "now" from
-the Redis key ``CLOCK_KEY`` (an injected test clock, tests/fakes/clock.py), ticks every second, and the curated
+the Redis key ``CLOCK_KEY`` (an injected test clock, tests/fakes/clock.py), ticks every second or two, and the curated
 source list comes from a JSON file pointing at the local server (DIGEST_SOURCES_FILE).
 
 "Nothing was sent" is only worth asserting once the scheduler has looked: ``DigestWorld.quiesce``
@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import redis
 import redis.asyncio as redis_async
@@ -115,7 +115,7 @@ class DigestWorld:
         self.redis.set(CLOCK_KEY, f"{moment.timestamp():.3f}")
 
     def now(self) -> datetime:
-        raw = self.redis.get(CLOCK_KEY)
+        raw = cast(str | None, self.redis.get(CLOCK_KEY))
         return datetime.fromtimestamp(float(raw), UTC) if raw else datetime.now(UTC)
 
     # -- scheduler evidence ----------------------------------------------------------------------
@@ -151,7 +151,7 @@ class DigestWorld:
 
     def last_day(self, chat_id: int) -> str | None:
         """The local day of the chat's last recorded digest."""
-        return self.redis.hget(f"nb:v1:digest:chat:{chat_id}", "last_day")
+        return cast(str | None, self.redis.hget(f"nb:v1:digest:chat:{chat_id}", "last_day"))
 
     # -- content ---------------------------------------------------------------------------------
 

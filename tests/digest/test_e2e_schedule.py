@@ -1,7 +1,7 @@
 """When digests come and what they say, end to end with the controllable clock.
 
 The bot's scheduler reads "now" from a Redis key the test sets (an injected clock, tests/fakes/clock.py) and ticks
-every second, so a test walks through days, time zones and DST changes in seconds.
+every second or two, so a test walks through days, time zones and DST changes in seconds.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ import time
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Self
+from typing import IO, TYPE_CHECKING, Self
 
 if TYPE_CHECKING:
     from .telegram_api import FakeTelegram
@@ -79,7 +79,7 @@ class BotProcess:
         self._dir = Path(tempfile.mkdtemp(prefix=f"newsbot-{name}-"))
         self.log_path = self._dir / "bot.log"
         self._proc: subprocess.Popen[bytes] | None = None
-        self._log = None
+        self._log: IO[bytes] | None = None
         self._terminated = False
         self.started_at: float | None = None  # time.monotonic() of start()
 
