@@ -115,9 +115,12 @@ def bot_process(
     """Factory: ``bot_process(env=None, args=("run",), wait=True, name="bot", **extra_env)``.
 
     Starts ``python -m bot *args`` with ``bot_env`` (+ ``env`` + ``extra_env``) and, unless
-    ``wait=False``, waits until it polls the fake Telegram (or sets a webhook). Every process is
-    stopped at teardown; when the test failed, their logs are printed (shown by pytest).
+    ``wait=False``, waits until it polls the fake Telegram (or sets a webhook). Processes still
+    running at teardown are killed (a graceful stop costs seconds and no test is looking; tests
+    that check shutdown stop the process themselves); when the test failed, their logs are printed.
     """
+    if request.node.get_closest_marker("e2e") is None:
+        pytest.fail("a test that starts bot processes must be marked e2e (pytest -m 'not e2e' skips them)")
     started: list[BotProcess] = []
 
     def factory(
@@ -139,7 +142,7 @@ def bot_process(
 
     yield factory
     for proc in started:
-        proc.stop()
+        proc.kill()
     if _failed(request):  # keep the logs on disk and show their tails
         for proc in started:
             print(f"\n===== {proc.name} (exit {proc.returncode}) log: {proc.log_path} =====")

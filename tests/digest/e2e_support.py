@@ -1,8 +1,11 @@
 """Helpers for the digest end-to-end tests (tests/digest/test_e2e_*.py).
 
 Feeds and articles are served by the ``article_server`` fake; the bot's scheduler reads "now" from
-the Redis key ``CLOCK_KEY`` (an injected test clock, tests/fakes/clock.py), ticks every second, and the curated
+the Redis key ``CLOCK_KEY`` (an injected test clock, tests/fakes/clock.py), ticks every second or two, and the curated
 source list comes from a JSON file pointing at the local server (DIGEST_SOURCES_FILE).
+
+"Nothing was sent" is only worth asserting once the scheduler has looked: ``DigestWorld.quiesce``
+runs scheduler ticks at the clock as set and waits for every poll and send they queued.
 """
 
 from __future__ import annotations
@@ -10,23 +13,30 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import redis
+import redis.asyncio as redis_async
+from saq.queue.redis import RedisQueue
 
+from bot.digest.jobs import FEEDS_QUEUE, SEND_QUEUE, TICK_QUEUE, digest_tick
 from tests.fakes.article_server import ArticleServer
 from tests.fakes.telegram_api import FakeTelegram, StoredMessage
+from tests.fakes.waiting import wait_until
 
 CLOCK_KEY = "nb:test:clock"
 DIGEST_HEADER = "📰 Your daily digest"
 EMPTY_LINE = "Nothing new from your sources today."
+
+
+# saq's own names for the sets of pending and running jobs (poll and send queues)
+PENDING = [RedisQueue(redis_async.Redis(), name=name).namespace("incomplete") for name in (FEEDS_QUEUE, SEND_QUEUE)]
 
 
 @dataclass(frozen=True)
@@ -105,8 +115,43 @@ class DigestWorld:
         self.redis.set(CLOCK_KEY, f"{moment.timestamp():.3f}")
 
     def now(self) -> datetime:
-        raw = self.redis.get(CLOCK_KEY)
+        raw = cast(str | None, self.redis.get(CLOCK_KEY))
         return datetime.fromtimestamp(float(raw), UTC) if raw else datetime.now(UTC)
+
+    # -- scheduler evidence ----------------------------------------------------------------------
+
+    def quiesce(self, ticks: int = 1, timeout: float = 30.0) -> list[dict[str, int]]:
+        """Run ``ticks`` scheduler ticks now and return once they and every feed poll and send they
+        queued are done; returns what each tick found (``polls``, ``digests``, ``due``).
+
+        Each tick is the bot's own ``digest_tick`` job, queued next to the cron's and run by a
+        bot process's tick worker, so it reads the clock as set now. Waiting for the cron instead
+        would cost seconds per check (saq schedules the next cron job only after the previous one
+        ran: about one tick every two seconds).
+        """
+
+        async def run() -> list[dict[str, int]]:
+            queue = RedisQueue.from_url(self.redis_url, name=TICK_QUEUE)
+            try:
+                return [await queue.apply(digest_tick.__qualname__, timeout=timeout, poll_interval=0.02)
+                        for _ in range(ticks)]  # fmt: skip
+            finally:
+                await queue.disconnect()
+
+        found = asyncio.run(run())
+
+        def idle() -> bool:
+            pipe = self.redis.pipeline(transaction=True)  # one snapshot of both queues
+            for key in PENDING:
+                pipe.zcard(key)
+            return not any(pipe.execute())
+
+        wait_until(idle, timeout, "no pending or running feed polls and digest sends")
+        return found
+
+    def last_day(self, chat_id: int) -> str | None:
+        """The local day of the chat's last recorded digest."""
+        return cast(str | None, self.redis.hget(f"nb:v1:digest:chat:{chat_id}", "last_day"))
 
     # -- content ---------------------------------------------------------------------------------
 
@@ -167,9 +212,6 @@ class DigestWorld:
             chat_id, 1, timeout, predicate=lambda m: m.reply_to_message_id == sent["message_id"]
         )
         return reply
-
-    def settle(self, seconds: float) -> None:
-        time.sleep(seconds)
 
 
 def at(day: str, hhmm: str, tz: str = "UTC") -> datetime:

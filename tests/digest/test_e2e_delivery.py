@@ -7,13 +7,18 @@ what these tests exercise; subscribing through the bot is covered in test_e2e_su
 from __future__ import annotations
 
 import asyncio
-import time
 from collections import Counter
+
+import pytest
 
 from bot.models import Body
 from bot.store.redis import connect
 from bot.store.subscriptions import SubscriptionStore
 from tests.digest.e2e_support import DIGEST_HEADER, DigestWorld, Item, at, items_before, llm_responder
+from tests.fakes.bot_process import stop_all
+from tests.fakes.waiting import wait_until
+
+pytestmark = pytest.mark.e2e
 
 DAY = "2026-03-02"
 TITLES = [
@@ -48,6 +53,7 @@ def _digest_sends(fake_telegram):
             if c.ok and str(c.params.get("text", "")).startswith("📰")]  # fmt: skip
 
 
+@pytest.mark.slow
 def test_1000_subscribers_under_flood_limits_no_429_at_the_configured_rate(
     bot_process, fake_telegram, fake_openai, article_server, redis_url, tmp_path
 ):
@@ -62,15 +68,13 @@ def test_1000_subscribers_under_flood_limits_no_429_at_the_configured_rate(
     world.set_clock(at(DAY, "07:00"))
 
     fake_telegram.wait_for(lambda calls: sum(1 for c in calls if c.method == "sendMessage" and c.ok) >= 1000,
-                           timeout=45)  # fmt: skip
-    time.sleep(1.5)  # nothing more may come
+                           timeout=60)  # fmt: skip
+    world.quiesce()  # later ticks ran and found nothing more to send
     sends = _digest_sends(fake_telegram)
+    # Never faster than the fake's limits (which answer 429 above them), at any load; how close
+    # the fan-out comes to the configured rate is a figure for bench/digest_fanout.py.
     assert fake_telegram.count_429 == 0
     assert Counter(c.params["chat_id"] for c in sends) == Counter({chat: 1 for chat in chats})
-    bulk = sends[10:-10]  # the fan-out proper, without its first and last few sends
-    rate = (len(bulk) - 1) / (bulk[-1].time - bulk[0].time)
-    per_second = sorted(Counter(int(c.time - sends[0].time) for c in sends).items())
-    assert 80 <= rate <= 105, f"{rate:.1f} msg/s for a configured 100/s; per second: {per_second}"
     # one fetch of the feed and one summary per article for all 1000 chats
     assert article_server.hits("/feeds/world.xml") == 1
     assert fake_openai.count == len(TITLES)
@@ -89,11 +93,14 @@ def test_two_processes_send_each_digest_exactly_once(
     world.set_clock(at(DAY, "07:00"))
 
     fake_telegram.wait_for(lambda calls: len(_digest_sends(fake_telegram)) >= len(chats), timeout=30)
-    time.sleep(3)  # more ticks from both processes: nothing new may go out
+    world.quiesce(ticks=2)  # more ticks, from either process: nothing new may go out
     assert Counter(c.params["chat_id"] for c in _digest_sends(fake_telegram)) == Counter({c: 1 for c in chats})
     by_process = [p.logs().count("digest sent chat_id=") for p in (bot, worker)]
     assert sum(by_process) == len(chats) and all(by_process), by_process  # both did part of the work
     assert fake_openai.count == len(TITLES)
+    # both stop cleanly on SIGTERM (the fixture's teardown only kills)
+    assert stop_all([bot, worker]) == [0, 0]
+    assert "bot stopped" in bot.logs() and "digest worker stopping" in worker.logs()
 
 
 def _long_titles(count: int) -> list[str]:
@@ -103,6 +110,7 @@ def _long_titles(count: int) -> list[str]:
             for n in range(count)]  # fmt: skip
 
 
+@pytest.mark.slow
 def test_killed_mid_fanout_the_restart_sends_the_rest_without_duplicates(
     bot_process, fake_telegram, fake_openai, article_server, redis_url, tmp_path
 ):
@@ -120,14 +128,8 @@ def test_killed_mid_fanout_the_restart_sends_the_rest_without_duplicates(
     assert sent_before < 2 * len(chats)
     second = bot_process(env=env, args=("worker",), wait=False, name="second")
 
-    def complete() -> bool:
-        return all(world.redis.hget(f"nb:v1:digest:chat:{chat}", "last_day") == DAY for chat in chats)
-
-    deadline = time.monotonic() + 60
-    while not complete() and time.monotonic() < deadline:
-        time.sleep(0.5)
-    assert complete(), second.logs()[-3000:]
-    time.sleep(2)
+    wait_until(lambda: all(world.last_day(chat) == DAY for chat in chats), 60, "every chat's digest recorded")
+    world.quiesce()
     duplicates = 0
     for chat in chats:
         body = Body.loads(world.redis.get(f"nb:v1:digest:body:{chat}:{DAY}"))
@@ -156,7 +158,8 @@ def test_blocked_chat_is_parked_migrated_group_follows_and_429_pauses_everyone(
 
     for chat in (alice, bob, supergroup):
         world.wait_digests(chat, 1, timeout=20)
-    time.sleep(3)  # several more ticks
+    later = world.quiesce(ticks=2)  # later ticks: the parked chat must not be tried again
+    assert [tick["due"] for tick in later] == [0, 0]  # nor even be due
     calls = fake_telegram.calls_of("sendMessage")
     # 429: the same message is tried again, and nothing at all is sent during retry_after
     flood = next(c for c in calls if c.status == 429)
@@ -179,7 +182,7 @@ def test_blocked_chat_is_parked_migrated_group_follows_and_429_pauses_everyone(
     fake_telegram.push_command(blocked, "/start")
     [digest] = world.wait_digests(blocked, 1, timeout=20)
     assert digest.plain_text.startswith(DIGEST_HEADER)
-    time.sleep(2)
+    world.quiesce()
     assert len(world.digests(blocked)) == 1
     assert not _store_call(redis_url, lambda s: s.get_settings(blocked)).parked
     assert "chat parked chat_id=2001" in bot.logs()

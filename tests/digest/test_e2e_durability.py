@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from bot.store.redis import connect
 from bot.store.subscriptions import SubscriptionStore
 from tests.digest.e2e_support import DigestWorld, at, items_before
+
+pytestmark = pytest.mark.e2e
 
 
 def test_acknowledged_subscribe_survives_redis_kill(bot_process, fake_telegram, article_server, redis_aof, tmp_path):

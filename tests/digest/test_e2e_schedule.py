@@ -1,17 +1,20 @@
 """When digests come and what they say, end to end with the controllable clock.
 
 The bot's scheduler reads "now" from a Redis key the test sets (an injected clock, tests/fakes/clock.py) and ticks
-every second, so a test walks through days, time zones and DST changes in seconds.
+every second or two, so a test walks through days, time zones and DST changes in seconds.
 """
 
 from __future__ import annotations
 
-import time
+import pytest
 
 from bot.callbacks import AskAbout, EntrySummary, decode
 from tests.digest.e2e_support import DIGEST_HEADER, EMPTY_LINE, DigestWorld, Item, at, llm_responder
+from tests.fakes.waiting import wait_until
 
 DAY = "2026-03-02"  # a Monday; Berlin is UTC+1 (CET), New York UTC-5 (EST)
+pytestmark = pytest.mark.e2e
+
 MERGED = [
     ("Alpha Times", "Parliament approves new climate law after marathon vote"),
     ("Beta Post", "Parliament approves climate law after marathon vote in the capital"),
@@ -75,7 +78,7 @@ def test_local_times_merged_story_buttons_and_quiet_days(
     assert "no message" in world.command(bob, "/digest silent").plain_text
 
     world.set_clock(at(DAY, "07:59", "Europe/Berlin"))
-    time.sleep(2.5)
+    world.quiesce()
     assert not world.digests(alice)
     world.set_clock(at(DAY, "08:00", "Europe/Berlin"))  # 07:00 UTC
     [digest] = world.wait_digests(alice)
@@ -92,11 +95,11 @@ def test_local_times_merged_story_buttons_and_quiet_days(
     headlines = [entry.splitlines()[0].split(". ", 1)[1] for entry in entries]
     for headline in ("Storm floods", "Central bank holds", "Museum returns"):
         assert sum(h.startswith(headline) for h in headlines) == 1
-    time.sleep(1.5)
+    world.quiesce()
     assert not world.digests(bob)  # 02:00 in New York
 
     world.set_clock(at(DAY, "07:59", "America/New_York"))
-    time.sleep(2)
+    world.quiesce()
     assert not world.digests(bob)
     world.set_clock(at(DAY, "08:00", "America/New_York"))  # 13:00 UTC
     [bob_digest] = world.wait_digests(bob)
@@ -123,7 +126,7 @@ def test_local_times_merged_story_buttons_and_quiet_days(
     assert fake_openai.count == len(keys)  # the full summary came from the cache
 
     world.set_clock(at(DAY, "21:00", "Europe/Berlin"))
-    time.sleep(2)
+    world.quiesce()
     assert len(world.digests(alice)) == 1 and len(world.digests(bob)) == 1  # once per local day
 
     # the next day nothing is new: a one-line note for Alice (default), nothing for Bob (silent)
@@ -131,10 +134,8 @@ def test_local_times_merged_story_buttons_and_quiet_days(
     [_, note] = world.wait_digests(alice, 2)
     assert note.plain_text == EMPTY_LINE and not note.reply_markup
     world.set_clock(at("2026-03-03", "08:00", "America/New_York"))
-    deadline = time.monotonic() + 10
-    while world.redis.hget(f"nb:v1:digest:chat:{bob}", "last_day") != "2026-03-03" and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert world.redis.hget(f"nb:v1:digest:chat:{bob}", "last_day") == "2026-03-03"
+    world.quiesce()
+    assert world.last_day(bob) == "2026-03-03"  # the silent digest ran, and sent nothing
     assert len(world.digests(bob)) == 1
     # /digest on request works any time and says so when there's nothing new
     fake_telegram.push_command(alice, "/digest")
@@ -154,33 +155,31 @@ def test_dst_change_days(bot_process, fake_telegram, fake_openai, article_server
 
     # Europe/Berlin, spring forward: 02:00 CET -> 03:00 CEST; the 02:30 slot is 03:00 CEST = 01:00 UTC
     world.set_clock(at("2026-03-29", "00:59"))
-    time.sleep(2)
+    world.quiesce()
     assert not world.digests(berlin)
     world.set_clock(at("2026-03-29", "01:00"))
     world.wait_digests(berlin, 1)
     world.set_clock(at("2026-03-29", "23:00"))
-    time.sleep(1.5)
+    world.quiesce()
     assert len(world.digests(berlin)) == 1
     world.set_clock(at("2026-03-30", "00:29"))  # the next day 02:30 CEST is 00:30 UTC
-    time.sleep(1.5)
+    world.quiesce()
     assert len(world.digests(berlin)) == 1
     world.set_clock(at("2026-03-30", "00:30"))
     world.wait_digests(berlin, 2)
 
     # America/New_York, fall back: 01:30 EDT (05:30 UTC) and again 01:30 EST (06:30 UTC): one digest
-    # (each clock jump above also passed a New York slot: wait for that day's digest to settle)
-    deadline = time.monotonic() + 10
-    while world.redis.hget(f"nb:v1:digest:chat:{new_york}", "last_day") != "2026-03-29" and time.monotonic() < deadline:
-        time.sleep(0.2)
-    time.sleep(0.5)
+    # (each clock jump above also passed a New York slot: let that day's digest go out first)
+    world.quiesce()
+    assert world.last_day(new_york) == "2026-03-29"
     before = len(world.digests(new_york))
     world.set_clock(at("2026-11-01", "05:29"))
-    time.sleep(2)
+    world.quiesce()
     assert len(world.digests(new_york)) == before
     world.set_clock(at("2026-11-01", "05:30"))
     world.wait_digests(new_york, before + 1)
     world.set_clock(at("2026-11-01", "06:31"))  # the second 01:30
-    time.sleep(2)
+    world.quiesce()
     assert len(world.digests(new_york)) == before + 1
     world.set_clock(at("2026-11-02", "06:30"))  # next day, 01:30 EST
     world.wait_digests(new_york, before + 2)
@@ -207,17 +206,18 @@ def test_feed_failing_for_days_is_reported_once(
     assert world.command(chat, f"/subscribe {url}").plain_text.startswith("✅")
     article_server.add("/feeds/flaky.xml", "server trouble", status=500)  # the feed breaks for good
 
+    def failed() -> int:
+        return int(world.redis.hget(state_key(url), "failures") or 0)
+
     def notices() -> list[str]:
         return [m.plain_text for m in fake_telegram.messages(chat) if "hasn't worked" in (m.plain_text or "")]
 
     for failures, hours in enumerate((1, 26, 51, 76), 1):  # backoff: 15 min, 30 min, 1 h, ...
         world.set_clock(start + timedelta(hours=hours))
-        deadline = time.monotonic() + 10
-        while int(world.redis.hget(state_key(url), "failures") or 0) < failures and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert int(world.redis.hget(state_key(url), "failures") or 0) == failures
+        wait_until(lambda n=failures: failed() >= n, 20, f"{failures} failed poll(s)")
+        assert failed() == failures
         if failures == 3:  # 50 h after the first failure
             fake_telegram.wait_for_messages(chat, 1, predicate=lambda m: "hasn't worked" in (m.plain_text or ""))
-    time.sleep(1.5)
+    world.quiesce()  # the fourth failure's poll and anything it queued are done
     [notice] = notices()
     assert "hasn't worked for 2 days" in notice and url in notice

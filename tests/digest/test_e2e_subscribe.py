@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from bot.callbacks import Unsubscribe, decode
 from bot.digest.opml import parse_opml
 from bot.store.redis import connect
 from bot.store.subscriptions import SubscriptionStore
 from tests.digest.e2e_support import DigestWorld, at, items_before
+
+pytestmark = pytest.mark.e2e
 
 DAY = "2026-03-02"
 

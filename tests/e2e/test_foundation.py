@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.fakes.telegram_api import FakeTelegram
+
+pytestmark = pytest.mark.e2e
 
 CHAT = 4242
 
@@ -30,8 +34,9 @@ def test_start_help_unknown_and_token_never_logged(bot_process, fake_telegram: F
     assert "/frobnicate" in messages[2].plain_text and "/help" in messages[2].plain_text
 
     assert not fake_telegram.errors, fake_telegram.errors
-    bot.stop()
+    assert bot.stop() == 0  # SIGTERM: a clean shutdown, not the SIGKILL after the stop timeout
     logs = bot.logs()
+    assert "bot stopped" in logs
     # LOG_LEVEL=DEBUG: httpx logs every Bot API URL, and each one contained the token
     assert "getUpdates" in logs
     secret = fake_telegram.token.split(":", 1)[1]

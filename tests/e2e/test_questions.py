@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.callbacks import AskAbout, AskSuggested, decode
 from tests.e2e.llm_scripts import PUTIN_QUOTE, answer, responder, schema_name
 from tests.fakes.article_server import PAGES_DIR, ArticleServer
 from tests.fakes.openai_api import FakeOpenAI
 from tests.fakes.telegram_api import FakeTelegram
+
+pytestmark = pytest.mark.e2e
 
 CHAT = 6001
 NO_LLM = {"OPENAI_BASE_URL": "", "OPENAI_API_KEY": ""}

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import concurrent.futures
+import itertools
 import json
 import subprocess
 import sys
-import time
+
+import pytest
 
 from bot.callbacks import Refresh, decode
 from tests.e2e.llm_scripts import FABRICATED, PUTIN_QUOTE, XI_QUOTE, responder, seed_summary
@@ -14,6 +16,9 @@ from tests.fakes.article_server import PAGES_DIR, ArticleServer
 from tests.fakes.bot_process import REPO_ROOT, clean_environment
 from tests.fakes.openai_api import FakeOpenAI
 from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.waiting import wait_until
+
+pytestmark = pytest.mark.e2e
 
 CHAT = 5001
 BOILERPLATE = ("Get live updates", "Join ST's Telegram channel", "Remote video URL", "cookie")
@@ -105,9 +110,11 @@ def test_two_bot_processes_share_one_flight(
     fake_openai.set_responder(responder())
     article_server.delay("/seed.html", 0.3)
     with FakeTelegram(token="654321:SECOND-bot-token-SECRET") as other:
-        bot_process()
-        bot_process(TELEGRAM_BOT_TOKEN=other.token, TELEGRAM_API_URL=other.base_url, name="second",
-                    wait=False).wait_ready(other)
+        first = bot_process(wait=False)  # both start side by side
+        second = bot_process(TELEGRAM_BOT_TOKEN=other.token, TELEGRAM_API_URL=other.base_url, name="second",
+                             wait=False)  # fmt: skip
+        first.wait_ready(fake_telegram)
+        second.wait_ready(other)
         url = article_server.url("/seed.html")
         for user in range(8001, 8006):
             fake_telegram.push_message(user, url)
@@ -243,10 +250,17 @@ def test_redis_down_bot_still_answers(
         [reply] = final(fake_telegram, CHAT)
         assert PUTIN_QUOTE in reply.plain_text
         redis.restart()
-        time.sleep(1.5)  # past the guard's pause: the next request tries Redis again
-        fake_telegram.push_message(CHAT + 1, article_server.url("/seed.html"))
-        [reply] = final(fake_telegram, CHAT + 1)
-        assert PUTIN_QUOTE in reply.plain_text
+        chats = itertools.count(CHAT + 1)
+
+        def answered_and_reconnected() -> bool:
+            chat = next(chats)
+            fake_telegram.push_message(chat, article_server.url("/seed.html"))
+            [reply] = final(fake_telegram, chat)
+            assert PUTIN_QUOTE in reply.plain_text
+            return "redis is back" in bot.logs()
+
+        # requests keep being answered; once the guard's pause is over one of them finds Redis again
+        wait_until(answered_and_reconnected, 20, "a request after the guard's pause to reach Redis")
         logs = bot.logs()
         assert logs.count("redis unavailable") == 1
         assert "redis is back" in logs
@@ -281,12 +295,19 @@ def test_cli_summarize_json(fake_openai: FakeOpenAI, article_server: ArticleServ
         "FETCH_ALLOW_PRIVATE_NETWORKS": "true", "FETCH_ALLOWED_PORTS": f"80,443,{article_server.port}",
     })
 
-    def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    offline_env = {**env, "OPENAI_BASE_URL": "", "OPENAI_API_KEY": ""}
+    seed_text = (PAGES_DIR.parent / "seed-article.txt").read_text()
+
+    def run(*args: str, stdin: str | None = None, env: dict[str, str] = env) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-m", "bot", "summarize", *args], env=env, cwd=REPO_ROOT,
                               input=stdin, capture_output=True, text=True, timeout=60)
 
-    with concurrent.futures.ThreadPoolExecutor() as pool:
-        first, second = pool.map(lambda _: run(article_server.url("/seed.html"), "--json"), range(2))
+    # all four at once: the two runs of the same link share one flight (one LLM call)
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        runs = [pool.submit(run, article_server.url("/seed.html"), "--json") for _ in range(2)]
+        offline = pool.submit(run, "-", "--json", stdin=seed_text, env=offline_env)
+        bad = pool.submit(run, "ftp://nope")
+        first, second = (r.result() for r in runs)
     data = [json.loads(first.stdout), json.loads(second.stdout)]
     for item in data:
         assert item["engine"] == "llm" and item["title"]
@@ -296,17 +317,9 @@ def test_cli_summarize_json(fake_openai: FakeOpenAI, article_server: ArticleServ
                              "bullets", "quotes", "engine", "cached"}
     assert sorted(d["cached"] for d in data) == [False, True]
     assert fake_openai.count == 1
-
-    seed_text = (PAGES_DIR.parent / "seed-article.txt").read_text()
-    offline = subprocess.run(
-        [sys.executable, "-m", "bot", "summarize", "-", "--json"],
-        env={**env, "OPENAI_BASE_URL": "", "OPENAI_API_KEY": ""}, cwd=REPO_ROOT, input=seed_text,
-        capture_output=True, text=True, timeout=60,
-    )
-    assert json.loads(offline.stdout)["engine"] == "extractive"
-    bad = run("ftp://nope")
-    assert bad.returncode == 1 and "web link" in bad.stderr and "Traceback" not in bad.stderr
-
+    assert json.loads(offline.result().stdout)["engine"] == "extractive"
+    failed = bad.result()
+    assert failed.returncode == 1 and "web link" in failed.stderr and "Traceback" not in failed.stderr
 
 def test_caption_forward_and_negative_cache(
     bot_process, fake_telegram: FakeTelegram, fake_openai: FakeOpenAI, article_server: ArticleServer

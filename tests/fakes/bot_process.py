@@ -11,9 +11,9 @@ import sys
 import tempfile
 import time
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Self
+from typing import IO, TYPE_CHECKING, Self
 
 if TYPE_CHECKING:
     from .telegram_api import FakeTelegram
@@ -58,9 +58,10 @@ def clean_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
 class BotProcess:
     """``BotProcess(env, args=("run",), cwd=REPO_ROOT)``: ``[sys.executable, "-m", "bot", *args]``.
 
-    Output (stdout+stderr) goes to ``log_path`` in a temp dir. ``start()``, ``stop(timeout=10)``
-    (SIGTERM, then SIGKILL), ``kill()``, ``wait(timeout)``, ``logs()``, ``returncode``, ``pid``,
-    ``wait_ready(fake_telegram, timeout=20)``, ``wait_for_log(pattern, timeout)``.
+    Output (stdout+stderr) goes to ``log_path`` in a temp dir. ``start()``, ``terminate()``
+    (SIGTERM, once), ``stop(timeout=10)`` (SIGTERM, then SIGKILL), ``kill()``, ``wait(timeout)``,
+    ``logs()``, ``returncode``, ``pid``, ``wait_ready(fake_telegram, timeout=20)``,
+    ``wait_for_log(pattern, timeout)``.
     """
 
     def __init__(
@@ -78,7 +79,8 @@ class BotProcess:
         self._dir = Path(tempfile.mkdtemp(prefix=f"newsbot-{name}-"))
         self.log_path = self._dir / "bot.log"
         self._proc: subprocess.Popen[bytes] | None = None
-        self._log = None
+        self._log: IO[bytes] | None = None
+        self._terminated = False
         self.started_at: float | None = None  # time.monotonic() of start()
 
     @property
@@ -111,6 +113,7 @@ class BotProcess:
                 stacklevel=2,
             )
         self._log = open(self.log_path, "ab")  # closed in _reap
+        self._terminated = False
         self.started_at = time.monotonic()
         self._proc = subprocess.Popen(
             [sys.executable, "-m", self._module(), *self.args],
@@ -123,12 +126,18 @@ class BotProcess:
         )
         return self
 
+    def terminate(self) -> None:
+        """Send SIGTERM (once: a second one may cut a graceful shutdown short); don't wait."""
+        if self._proc is not None and self._proc.poll() is None and not self._terminated:
+            self._proc.send_signal(signal.SIGTERM)
+            self._terminated = True
+
     def stop(self, timeout: float = 10.0) -> int | None:
         """SIGTERM, wait up to ``timeout`` s, then SIGKILL. Returns the exit code."""
         if self._proc is None:
             return None
         if self._proc.poll() is None:
-            self._proc.send_signal(signal.SIGTERM)
+            self.terminate()
             try:
                 self._proc.wait(timeout)
             except subprocess.TimeoutExpired:
@@ -225,4 +234,12 @@ class BotProcess:
         self.stop()
 
 
-__all__ = ["REPO_ROOT", "BotProcess", "clean_environment"]
+def stop_all(procs: Iterable[BotProcess], timeout: float = 10.0) -> list[int | None]:
+    """Stop several processes side by side (SIGTERM to all, then wait for each); exit codes."""
+    procs = list(procs)
+    for proc in procs:
+        proc.terminate()
+    return [proc.stop(timeout) for proc in procs]
+
+
+__all__ = ["REPO_ROOT", "BotProcess", "clean_environment", "stop_all"]
