@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 
 from bot.digest.clock import Clock
-from bot.digest.schedule import next_due_at, resolve_timezone
+from bot.digest.schedule import next_due_at, resolve_timezone, slot_passed_today
 from bot.digest.service import DigestService, zone_of
 from bot.store.guard import RedisGuard
 from bot.store.runs import RunStore
@@ -60,20 +60,25 @@ class Digests:
         chat = await self.subscriptions.get_settings(chat_id)
         zone = zone_of(chat)
         now = await self.clock.now()
-        at = next_due_at(now, chat.digest_time, zone, chat.last_digest_day).astimezone(zone)
+        at = next_due_at(now, chat.digest_time, zone, chat.settled_day).astimezone(zone)
         return NextDigest(at, zone.key)
 
     async def set_time(self, chat_id: int, text: str) -> tuple[time, NextDigest]:
         """Raises ValueError (its message is for the user) when ``text`` isn't a time of day."""
         at = parse_hhmm(text)
-        await self.subscriptions.set_digest_time(chat_id, at)
+        chat = await self.subscriptions.get_settings(chat_id)
+        skip = slot_passed_today(await self.clock.now(), at, zone_of(chat), chat.settled_day)
+        await self.subscriptions.set_digest_time(chat_id, at, skip_day=skip)
         return at, await self.next_digest(chat_id)
 
     async def set_timezone(self, chat_id: int, text: str) -> ZoneSet:
         """Raises ValueError (its message is for the user) when ``text`` names no time zone."""
         zone = resolve_timezone(text)
-        await self.subscriptions.set_timezone(chat_id, zone)
-        local_now = (await self.clock.now()).astimezone(zone)
+        chat = await self.subscriptions.get_settings(chat_id)
+        now = await self.clock.now()
+        skip = slot_passed_today(now, chat.digest_time, zone, chat.settled_day)
+        await self.subscriptions.set_timezone(chat_id, zone, skip_day=skip)
+        local_now = now.astimezone(zone)
         return ZoneSet(zone.key, local_now, await self.next_digest(chat_id))
 
     async def pause(self, chat_id: int) -> None:

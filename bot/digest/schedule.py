@@ -74,6 +74,16 @@ def is_due(now_utc: datetime, at: time, tz: ZoneInfo, last_sent_day: date | None
     return now_utc >= digest_due_at(today, at, tz)
 
 
+def slot_passed_today(now_utc: datetime, at: time, tz: ZoneInfo, settled_day: date | None) -> date | None:
+    """The local day to skip when the schedule changes to (``at``, ``tz``) at ``now_utc``: today,
+    when its new slot is already over and today's digest has not gone out; else None. A change never
+    fires a digest at once: a time that has passed today means tomorrow."""
+    today = local_day(now_utc, tz)
+    if settled_day is not None and settled_day >= today:
+        return None
+    return today if now_utc >= digest_due_at(today, at, tz) else None
+
+
 def next_due_at(now_utc: datetime, at: time, tz: ZoneInfo, last_sent_day: date | None) -> datetime:
     """When the next digest should go out (UTC); at or before ``now_utc`` means "due now"."""
     today = local_day(now_utc, tz)

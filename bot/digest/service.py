@@ -89,7 +89,7 @@ class DigestService:
                 if chat.paused or chat.parked:
                     continue
                 zone = zone_of(chat)
-                if is_due(now, chat.digest_time, zone, chat.last_digest_day):
+                if is_due(now, chat.digest_time, zone, chat.settled_day):
                     due.append((chat.chat_id, local_day(now, zone).isoformat()))
         return due
 
@@ -151,8 +151,8 @@ class DigestService:
         """Send ``chat_id``'s digest of local ``day`` unless it was sent; returns what happened."""
         now = await self.clock.now()
         chat = await self.subscriptions.get_settings(chat_id)
-        if chat.last_digest_day is not None and chat.last_digest_day.isoformat() >= day:
-            return "already-sent"
+        if chat.settled_day is not None and chat.settled_day.isoformat() >= day:
+            return "already-sent"  # or skipped: a schedule change moved that day's slot into the past
         if chat.parked or chat.paused:
             return "parked" if chat.parked else "paused"
         if local_day(now, zone_of(chat)).isoformat() != day:

@@ -10,7 +10,7 @@ Keys (all under PREFIX):
 * ``subs:chats``       set: chats with at least one subscription
 * ``subs:feeds``       zset: feed identity -> number of subscribed chats
 * ``subs:feedurls``    hash: feed identity -> the URL to fetch (as first subscribed)
-* ``digest:chat:<chat>`` hash: tz, at, paused, parked, parked_reason, parked_at, last_day,
+* ``digest:chat:<chat>`` hash: tz, at, paused, parked, parked_reason, parked_at, last_day, skip_day,
   last_digest
 * ``digest:parked``    set: parked chats (blocked the bot, kicked it, chat gone)
 """
@@ -176,10 +176,17 @@ class ChatSettings:
     parked_reason: str | None = None
     parked_at: datetime | None = None
     last_digest_day: date | None = None
+    skip_day: date | None = None  # a schedule change made this local day's slot pass unsent
 
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def settled_day(self) -> date | None:
+        """The last local day with nothing more to send: its digest went out, or was skipped."""
+        days = [d for d in (self.last_digest_day, self.skip_day) if d is not None]
+        return max(days) if days else None
 
 
 def _subscription(key: str, payload: str) -> Subscription:
@@ -196,6 +203,7 @@ def _settings(chat_id: int, data: dict[str, str]) -> ChatSettings:
     at = data.get("at")
     parked_at = data.get("parked_at")
     last_day = data.get("last_day")
+    skip_day = data.get("skip_day")
     return ChatSettings(
         chat_id=chat_id,
         timezone=data.get("tz") or DEFAULT_TIMEZONE,
@@ -205,6 +213,7 @@ def _settings(chat_id: int, data: dict[str, str]) -> ChatSettings:
         parked_reason=data.get("parked_reason"),
         parked_at=datetime.fromtimestamp(float(parked_at), UTC) if parked_at else None,
         last_digest_day=date.fromisoformat(last_day) if last_day else None,
+        skip_day=date.fromisoformat(skip_day) if skip_day else None,
     )
 
 
@@ -319,19 +328,24 @@ class SubscriptionStore:
     async def has_digest_time(self, chat_id: int) -> bool:
         return await cast(Awaitable[bool], self.redis.hexists(settings_key(chat_id), "at"))
 
-    async def _set(self, chat_id: int, field: str, value: str) -> None:
+    async def _set(self, chat_id: int, field: str, value: str, *, skip_day: date | None = None) -> None:
+        mapping = {field: value}
+        if skip_day is not None:
+            mapping["skip_day"] = skip_day.isoformat()
+
         async def queue(pipe: Pipeline) -> None:
-            pipe.hset(settings_key(chat_id), field, value)
+            pipe.hset(settings_key(chat_id), mapping=mapping)  # one command: both or neither
 
         await self.durable.run(queue)
 
-    async def set_timezone(self, chat_id: int, tz: str | ZoneInfo) -> None:
-        """Store an IANA zone (resolve user text with bot.digest.schedule.resolve_timezone)."""
+    async def set_timezone(self, chat_id: int, tz: str | ZoneInfo, *, skip_day: date | None = None) -> None:
+        """Store an IANA zone (resolve user text with bot.digest.schedule.resolve_timezone).
+        ``skip_day``: the local day whose slot the change moved into the past (no digest that day)."""
         zone = tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)  # ValueError/KeyError if unknown
-        await self._set(chat_id, "tz", zone.key)
+        await self._set(chat_id, "tz", zone.key, skip_day=skip_day)
 
-    async def set_digest_time(self, chat_id: int, at: time) -> None:
-        await self._set(chat_id, "at", f"{at.hour:02d}:{at.minute:02d}")
+    async def set_digest_time(self, chat_id: int, at: time, *, skip_day: date | None = None) -> None:
+        await self._set(chat_id, "at", f"{at.hour:02d}:{at.minute:02d}", skip_day=skip_day)
 
     async def set_paused(self, chat_id: int, paused: bool) -> None:
         await self._set(chat_id, "paused", "1" if paused else "0")

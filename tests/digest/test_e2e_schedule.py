@@ -221,3 +221,36 @@ def test_feed_failing_for_days_is_reported_once(
     world.quiesce()  # the fourth failure's poll and anything it queued are done
     [notice] = notices()
     assert "hasn't worked for 2 days" in notice and url in notice
+
+
+def test_schedule_changes_never_fire_a_digest(bot_process, fake_telegram, fake_openai, article_server, redis_url,
+                                              tmp_path):  # fmt: skip
+    """A time (or zone) that has already passed today means tomorrow: no digest right after the change."""
+    world = DigestWorld(redis_url, fake_telegram, article_server, tmp_path)
+    fake_openai.set_responder(llm_responder)
+    chat, other = 1301, 1302
+    world.set_clock(at(DAY, "05:57"))
+    url = world.feed("/feeds/calm.xml", "Calm News", [Item("Harbour reopens after storm", "/calm/1.html",
+                                                           "The harbour reopened.", at(DAY, "04:00"))])  # fmt: skip
+    world.seed([chat], [url], tz="UTC", at="09:00")
+    world.seed([other], [url], tz="UTC", at="09:00")
+    bot_process(env=world.env())
+
+    reply = world.command(chat, "/digest_time 05:47").plain_text
+    assert "Tue 3 Mar, 05:47" in reply  # tomorrow, said so
+    # the zone change puts other's 09:00 slot in the past too (09:00 in Karachi is 04:00 UTC)
+    assert "Tue 3 Mar, 09:00" in world.command(other, "/timezone Asia/Karachi").plain_text
+    found = world.quiesce(2)
+    assert all(tick["due"] == 0 for tick in found)
+    assert not world.digests(chat) and not world.digests(other)
+
+    world.set_clock(at("2026-03-03", "05:46"))
+    world.quiesce()
+    assert not world.digests(chat)
+    world.set_clock(at("2026-03-03", "05:47"))
+    world.wait_digests(chat)  # the day's digest (the story is over a day old by now: "nothing new")
+    # moving the time later on the same day doesn't send that day's digest again
+    world.command(chat, "/digest_time 23:00")
+    world.set_clock(at("2026-03-03", "23:30"))
+    world.quiesce()
+    assert len(world.digests(chat)) == 1

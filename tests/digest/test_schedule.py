@@ -202,3 +202,15 @@ def test_resolve_timezone_suggests_close_names(text: str, suggestion: str) -> No
 def test_resolve_timezone_rejects_junk(text: str) -> None:
     with pytest.raises(ValueError, match=r"Europe/Berlin|Did you mean"):
         resolve_timezone(text)
+
+
+def test_slot_passed_today_only_when_the_new_slot_is_over_and_today_is_open() -> None:
+    from bot.digest.schedule import slot_passed_today
+
+    utc = ZoneInfo("UTC")
+    now = datetime(2026, 3, 2, 5, 57, tzinfo=UTC)
+    assert slot_passed_today(now, time(5, 47), utc, None) == date(2026, 3, 2)
+    assert slot_passed_today(now, time(6, 0), utc, None) is None  # still ahead today
+    assert slot_passed_today(now, time(5, 47), utc, date(2026, 3, 2)) is None  # today already sent
+    # the zone decides what "today" is: 05:57 UTC is already 10:57 in Karachi
+    assert slot_passed_today(now, time(9, 0), ZoneInfo("Asia/Karachi"), None) == date(2026, 3, 2)
