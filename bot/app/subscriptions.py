@@ -60,7 +60,7 @@ def _feed(sub: Subscription) -> Feed:
 class Subscribed:
     name: str
     schedule: Schedule
-    needs_timezone: bool  # the chat never said where it is
+    needs_timezone: bool  # the chat never said where it is, and wasn't asked yet
 
 
 @dataclass(frozen=True)
@@ -184,7 +184,7 @@ class Subscriptions:
         if first:
             await self._first_subscription(chat_id, language)
         schedule = schedule_of(await self.store.get_settings(chat_id))
-        needs_timezone = not await self.store.has_timezone(chat_id)
+        needs_timezone = await self.store.ask_timezone_once(chat_id)
         log.info("subscribed chat_id=%s feed=%s", chat_id, found.url)
         return Subscribed(name, schedule, needs_timezone)
 
@@ -242,7 +242,7 @@ class Subscriptions:
                 skipped.append(Skipped(name, None))
         if added and first:
             await self._first_subscription(chat_id, language)
-        needs_timezone = bool(added) and not await self.store.has_timezone(chat_id)
+        needs_timezone = bool(added) and await self.store.ask_timezone_once(chat_id)
         log.info("opml import chat_id=%s added=%d known=%d failed=%d", chat_id, len(added), len(known),
                  len(skipped))  # fmt: skip
         return ImportReport(added, known, skipped, limit_reason, needs_timezone)

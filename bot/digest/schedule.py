@@ -116,6 +116,15 @@ def _fixed_offset(text: str) -> str | None:
     return f"Etc/GMT{'-' if match.group(1) == '+' else '+'}{hours}"
 
 
+def zone_label(key: str) -> str:
+    """A zone name as people read it: POSIX-style "Etc/GMT-3" is shown as "UTC+03:00"."""
+    match = re.fullmatch(r"Etc/GMT([+-])(\d{1,2})", key)
+    if not match:
+        return key
+    sign = "-" if match.group(1) == "+" else "+"  # Etc zones invert the sign
+    return f"UTC{sign}{int(match.group(2)):02d}:00"
+
+
 def resolve_timezone(name: str) -> ZoneInfo:
     """A ZoneInfo from a user's text: "Europe/Berlin", "europe/berlin", "Berlin", "new york",
     "UTC", "GMT", "UTC+3". Raises ValueError with the closest names as suggestions."""

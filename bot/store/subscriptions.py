@@ -10,7 +10,7 @@ Keys (all under PREFIX):
 * ``subs:chats``       set: chats with at least one subscription
 * ``subs:feeds``       zset: feed identity -> number of subscribed chats
 * ``subs:feedurls``    hash: feed identity -> the URL to fetch (as first subscribed)
-* ``digest:chat:<chat>`` hash: tz, at, paused, parked, parked_reason, parked_at, last_day, skip_day,
+* ``digest:chat:<chat>`` hash: tz, at, paused, parked, parked_reason, parked_at, last_day, skip_day, tz_asked,
   last_digest
 * ``digest:parked``    set: parked chats (blocked the bot, kicked it, chat gone)
 """
@@ -321,9 +321,13 @@ class SubscriptionStore:
     async def get_settings(self, chat_id: int) -> ChatSettings:
         return _settings(chat_id, await cast(Awaitable[dict[str, str]], self.redis.hgetall(settings_key(chat_id))))
 
-    async def has_timezone(self, chat_id: int) -> bool:
-        """Whether the chat chose a time zone (get_settings fills in a default otherwise)."""
-        return await cast(Awaitable[bool], self.redis.hexists(settings_key(chat_id), "tz"))
+    async def ask_timezone_once(self, chat_id: int) -> bool:
+        """True the first time it is called for a chat that has no time zone yet (then we ask for
+        one); False once the zone is set or the question was asked."""
+        key = settings_key(chat_id)
+        if await cast(Awaitable[bool], self.redis.hexists(key, "tz")):
+            return False
+        return bool(await cast(Awaitable[int], self.redis.hsetnx(key, "tz_asked", "1")))
 
     async def has_digest_time(self, chat_id: int) -> bool:
         return await cast(Awaitable[bool], self.redis.hexists(settings_key(chat_id), "at"))

@@ -159,6 +159,10 @@ DIGEST_USAGE = (
 )
 DIGEST_PAUSED = "⏸ Daily digest paused. /digest on resumes it."
 DIGEST_RESUMED = "▶️ Daily digest on. {next}"
+DIGEST_ON_NO_FEEDS = (
+    "▶️ Daily digest on — but you don't follow any feeds yet, so there is nothing to send. "
+    "Send /subscribe with a feed or site address, or pick a source from /sources."
+)
 QUIET_DAYS = "Done — on days with nothing new you get {what}."
 QUIET_DAYS_NOTE = "a one-line note"
 QUIET_DAYS_NOTHING = "no message"

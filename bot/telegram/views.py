@@ -7,6 +7,7 @@ from telegram import InlineKeyboardMarkup
 from bot import render
 from bot.app.digests import NextDigest, Schedule
 from bot.app.subscriptions import AlreadyFollowing, ImportReport, Listing, Refused, Skipped, Subscribed
+from bot.digest.schedule import zone_label
 from bot.digest.sources import Source
 from bot.telegram import keyboards, texts
 
@@ -16,12 +17,13 @@ def _plural(count: int) -> str:
 
 
 def schedule_line(schedule: Schedule) -> str:
-    line = texts.SCHEDULE.format(at=schedule.at.strftime("%H:%M"), timezone=render.esc(schedule.timezone))
+    line = texts.SCHEDULE.format(at=schedule.at.strftime("%H:%M"), timezone=render.esc(zone_label(schedule.timezone)))
     return line + texts.SCHEDULE_PAUSED if schedule.paused else line
 
 
 def next_line(upcoming: NextDigest) -> str:
-    return texts.NEXT_DIGEST.format(at=upcoming.at.strftime("%a %-d %b, %H:%M"), zone=render.esc(upcoming.zone))
+    when = upcoming.at.strftime("%a %-d %b, %H:%M")
+    return texts.NEXT_DIGEST.format(at=when, zone=render.esc(zone_label(upcoming.zone)))
 
 
 def subscription(outcome: Subscribed | AlreadyFollowing | Refused) -> str:

@@ -59,7 +59,9 @@ def test_subscribe_by_feed_site_preset_and_opml_then_list_unsubscribe_export(
     reply = world.command(chat, f"/subscribe {alpha}").plain_text
     assert reply.startswith("✅ Subscribed to Alpha News.") and "Which time zone are you in?" in reply
     assert "already follow Alpha News" in world.command(chat, f"/subscribe {alpha}").plain_text
-    assert world.command(chat, f"/subscribe {site_one}").plain_text.startswith("✅ Subscribed to Single Site Feed")
+    reply = world.command(chat, f"/subscribe {site_one}").plain_text
+    assert reply.startswith("✅ Subscribed to Single Site Feed")
+    assert "Which time zone" not in reply  # asked once, not on every subscription
 
     choice = world.command(chat, f"/subscribe {site_two}")
     assert "several feeds" in choice.plain_text
@@ -110,12 +112,16 @@ def test_subscribe_by_feed_site_preset_and_opml_then_list_unsubscribe_export(
 
     # friendly replies for bad settings
     assert "Did you mean Europe/Berlin" in world.command(chat, "/timezone Berlinn").plain_text
+    assert "Time zone set to UTC+03:00" in world.command(chat, "/timezone UTC+3").plain_text  # not Etc/GMT-3
     assert "isn't a valid time of day" in world.command(chat, "/digest_time 25:00").plain_text
     assert "daily at 07:30" in world.command(chat, "/digest_time 7:30").plain_text
     assert "/digest off" in world.command(chat, "/digest later").plain_text
     assert "paused" in world.command(chat, "/digest off").plain_text
     assert "Daily digest on" in world.command(chat, "/digest on").plain_text
     assert not any("I don't know the command" in (m.plain_text or "") for m in fake_telegram.messages(chat))
+    # a chat with no feeds: /digest on says how to get one instead of announcing a digest
+    no_feeds = world.command(3002, "/digest on").plain_text
+    assert "don't follow any feeds yet" in no_feeds and "Next digest" not in no_feeds
 
 
 def test_in_groups_only_admins_change_the_digest(bot_process, fake_telegram, article_server, redis_url, tmp_path):

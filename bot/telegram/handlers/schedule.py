@@ -7,6 +7,7 @@ from telegram import Update
 from telegram.constants import ChatAction
 
 from bot import render
+from bot.digest.schedule import zone_label
 from bot.telegram import sender, texts, views
 from bot.telegram.admins import allowed_to_change
 from bot.telegram.context import NewsContext
@@ -44,7 +45,7 @@ async def timezone_command(update: Update, context: NewsContext) -> None:
     digests = context.digests
     if not context.args:
         schedule = await digests.schedule(message.chat_id)
-        await sender.reply_html(message, texts.TIMEZONE_IS.format(zone=render.esc(schedule.timezone),
+        await sender.reply_html(message, texts.TIMEZONE_IS.format(zone=render.esc(zone_label(schedule.timezone)),
                                                                   help=render.esc(texts.ZONE_HELP)))  # fmt: skip
         return
     if not await allowed_to_change(update, context):
@@ -55,7 +56,8 @@ async def timezone_command(update: Update, context: NewsContext) -> None:
         await sender.reply_html(message, render.esc(str(exc)))
         return
     local = zone.local_now.strftime("%H:%M")
-    reply = texts.TIMEZONE_SET.format(zone=render.esc(zone.zone), local=local, next=views.next_line(zone.next))
+    label = render.esc(zone_label(zone.zone))
+    reply = texts.TIMEZONE_SET.format(zone=label, local=local, next=views.next_line(zone.next))
     await sender.reply_html(message, reply)
 
 
@@ -76,7 +78,10 @@ async def digest_command(update: Update, context: NewsContext) -> None:
         await sender.reply_html(message, texts.DIGEST_PAUSED)
     elif word in RESUME_WORDS:
         upcoming = await digests.resume(chat_id)
-        await sender.reply_html(message, texts.DIGEST_RESUMED.format(next=views.next_line(upcoming)))
+        if await digests.has_feeds(chat_id):
+            await sender.reply_html(message, texts.DIGEST_RESUMED.format(next=views.next_line(upcoming)))
+        else:  # nothing would come: say how to get a digest instead of announcing one
+            await sender.reply_html(message, render.esc(texts.DIGEST_ON_NO_FEEDS))
     elif word in QUIET_WORDS:
         notify = word == "notify"
         await digests.set_quiet_days(chat_id, notify=notify)
