@@ -90,8 +90,17 @@ class Unsubscribe(Action):
     code: ClassVar[str] = "u"
 
 
+@dataclass(frozen=True)
+class MoreStories(Action):
+    """▶ under a digest that had more stories than it shows: the next page of them."""
+
+    left: int  # how many were left when the button was made
+    code: ClassVar[str] = "m"
+
+
 ACTIONS: dict[str, type[Action]] = {
-    kind.code: kind for kind in (Refresh, AskAbout, AskSuggested, EntrySummary, PickFeed, Unsubscribe)
+    kind.code: kind
+    for kind in (Refresh, AskAbout, AskSuggested, EntrySummary, PickFeed, Unsubscribe, MoreStories)
 }
 LEGACY: dict[str, type[Action]] = {
     "refresh": Refresh, "ask": AskAbout, "dask": AskAbout, "q": AskSuggested, "dsum": EntrySummary,

@@ -150,9 +150,10 @@ class Part:
 class Body:
     run: str
     parts: list[Part]
-    cutoff: float  # epoch seconds: items up to here are covered by this digest
+    cutoff: float  # epoch seconds: items up to here are covered by this digest (0: no move)
     stories: int
     language: str = "en"
+    shown: list[str] = field(default_factory=list)  # keys of the feed items this digest shows
 
     def dumps(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)
@@ -162,4 +163,4 @@ class Body:
         data = json.loads(raw)
         parts = [Part(html=p["html"], buttons=[[tuple(b) for b in row] for row in p["buttons"]]) for p in data["parts"]]
         return cls(run=data["run"], parts=parts, cutoff=float(data["cutoff"]), stories=int(data["stories"]),
-                   language=data.get("language", "en"))
+                   language=data.get("language", "en"), shown=list(data.get("shown", [])))

@@ -103,7 +103,7 @@ class Digests:
     async def has_feeds(self, chat_id: int) -> bool:
         return bool(await self.subscriptions.list(chat_id))
 
-    async def send_now(self, chat_id: int, request_id: int) -> str:
+    async def send_now(self, chat_id: int, request_id: str | int) -> str:
         """The digest now (what is new since the last one); returns what happened."""
         outcome = await self.service.send_now(chat_id, request_id)
         log.info("digest on request chat_id=%s outcome=%s", chat_id, outcome)

@@ -159,3 +159,16 @@ def rank_stories(stories: list[Story], now: datetime, limit: int = 10) -> list[S
         return (-len(story.sources), -when, story.title.casefold())
 
     return sorted(stories, key=score)[:limit]
+
+
+def fair_pick(ranked: list[Story], limit: int) -> list[Story]:
+    """The first ``limit`` of ``ranked`` taken round-robin by first outlet, so one prolific feed
+    can't fill a digest: each round takes every outlet's best remaining story, in rank order."""
+    queues: dict[str, list[Story]] = defaultdict(list)
+    for story in ranked:
+        queues[story.sources[0] if story.sources else ""].append(story)
+    picked: list[Story] = []
+    while len(picked) < limit and any(queues.values()):
+        heads = [queue.pop(0) for queue in queues.values() if queue]
+        picked += sorted(heads, key=ranked.index)[: limit - len(picked)]
+    return sorted(picked, key=ranked.index)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.callbacks import AskAbout, EntrySummary
+from bot.callbacks import AskAbout, EntrySummary, MoreStories
 from bot.models import Button, Entry, Part
 from bot.render import MAX_MESSAGE, esc, utf16_len
 from bot.text.clean import shorten
@@ -56,8 +56,15 @@ def _buttons(numbered: list[tuple[int, Entry]]) -> list[list[Button]]:
     return rows
 
 
-def render_digest(entries: list[Entry], day: date, *, limit: int = MAX_MESSAGE) -> list[Part]:
-    """The digest's messages. Entries are never split; a new message starts between entries."""
+def more_line(more: int) -> str:
+    return f"<i>+{more} more {'story' if more == 1 else 'stories'}</i>"
+
+
+def render_digest(
+    entries: list[Entry], day: date, *, more: int = 0, page: int = 10, limit: int = MAX_MESSAGE
+) -> list[Part]:
+    """The digest's messages. Entries are never split; a new message starts between entries.
+    ``more`` stories didn't fit: the last message says so, with a button for the next ``page``."""
     parts: list[Part] = []
     current = header(day, len(entries))
     numbered: list[tuple[int, Entry]] = []
@@ -70,7 +77,16 @@ def render_digest(entries: list[Entry], day: date, *, limit: int = MAX_MESSAGE) 
         else:
             current = candidate
         numbered.append((number, entry))
-    parts.append(Part(current, _buttons(numbered)))
+    buttons = _buttons(numbered)
+    if more:
+        tail = more_line(more)
+        if utf16_len(f"{current}\n\n{tail}") > limit:
+            parts.append(Part(current, buttons))
+            current, buttons = tail, []
+        else:
+            current = f"{current}\n\n{tail}"
+        buttons.append([(f"▶ Next {min(more, page)}", MoreStories(more).encode())])
+    parts.append(Part(current, buttons))
     return parts
 
 

@@ -17,7 +17,7 @@ from redis.exceptions import LockNotOwnedError
 
 from bot.config import Settings
 from bot.digest.clock import Clock
-from bot.digest.compose import Story, cluster_items, rank_stories
+from bot.digest.compose import Story, cluster_items, fair_pick, rank_stories
 from bot.digest.delivery import ChatGone, Courier, RejectedMessage, Transport
 from bot.digest.entries import EntrySummarizer
 from bot.digest.limiter import SendLimiter
@@ -34,7 +34,7 @@ from bot.store.subscriptions import ChatSettings, SubscriptionStore
 log = logging.getLogger(__name__)
 
 FIRST_DIGEST_WINDOW = timedelta(hours=24)  # the first digest looks back at most this far
-MAX_AGE = timedelta(hours=24)  # a daily digest: older items are not news any more
+MAX_AGE = timedelta(hours=36)  # older items are not news any more; a day's leftovers still make the next digest
 SETTINGS_BATCH = 64  # concurrent reads; the Redis pool is shared with the senders
 KEEPALIVE_EVERY = 2.0  # claim extension and saq heartbeat of a running digest
 
@@ -110,12 +110,13 @@ class DigestService:
 
     async def new_items(self, chat_id: int, urls: list[str], now: datetime) -> list[FeedItem]:
         cutoff = await self.runs.cutoff(chat_id)
-        floor = now - (FIRST_DIGEST_WINDOW if cutoff is None else MAX_AGE)
+        shown = await self.runs.shown(chat_id)
+        floor = now - (FIRST_DIGEST_WINDOW if cutoff is None and not shown else MAX_AGE)
         found = await self.items.items_since(urls, floor)  # scored by item time
         fresh: list[FeedItem] = []
         for item in found:
             when = item_time(item)
-            if when is None or when < floor:
+            if when is None or when < floor or item.key in shown:
                 continue
             if cutoff is not None:
                 seen = item.seen.timestamp() if item.seen else 0.0
@@ -125,25 +126,34 @@ class DigestService:
         return fresh
 
     async def compose(self, chat_id: int, now: datetime, run: str, *, manual: bool = False) -> Body:
+        """The digest of what is new: the top ``DIGEST_MAX_ITEMS`` stories (fair across feeds) and,
+        when there are more, a "+N more" line with a button for the next page. Stories not shown
+        stay new (the cutoff only moves when everything was shown) for that page or the next digest."""
         chat = await self.subscriptions.get_settings(chat_id)
         subs = await self.subscriptions.list(chat_id)
         urls = [sub.url for sub in subs]
         await self.poller.refresh_many(urls, now)
         items = await self.new_items(chat_id, urls, now)
-        stories = rank_stories(cluster_items(items), now, limit=self.settings.digest_max_items)
+        clustered = cluster_items(items)
+        ranked = rank_stories(clustered, now, limit=len(clustered))
+        page = self.settings.digest_max_items
+        stories = fair_pick(ranked, page)
+        more = len(ranked) - len(stories)
         language = await self.language(chat_id)
+        cutoff = now.timestamp() if not more else 0.0  # 0: the cutoff stays where it is
         if not stories:
             mode = await self.runs.empty_mode(chat_id) or self.settings.digest_empty
             parts = render_empty() if manual or mode == "notify" else []
-            return Body(run=run, parts=parts, cutoff=now.timestamp(), stories=0, language=language)
+            return Body(run=run, parts=parts, cutoff=cutoff, stories=0, language=language)
         texts = await asyncio.gather(*(self.summarizer.text(story, language, now) for story in stories))
         entries = [
             Entry(title=story.title, url=story.url, line=text.line, sources=_sources(story),
                   article_key=text.article_key)
             for story, text in zip(stories, texts, strict=True)
         ]  # fmt: skip
-        parts = render_digest(entries, local_day(now, zone_of(chat)))
-        return Body(run=run, parts=parts, cutoff=now.timestamp(), stories=len(stories), language=language)
+        parts = render_digest(entries, local_day(now, zone_of(chat)), more=more, page=page)
+        shown = [item.key for story in stories for item in story.items]
+        return Body(run=run, parts=parts, cutoff=cutoff, stories=len(stories), language=language, shown=shown)
 
     # -- delivery ---------------------------------------------------------------------------------
 
@@ -181,6 +191,7 @@ class DigestService:
                 chat_id = await self._deliver(run, chat_id, body)
             except ChatGone:
                 return "parked"
+            await self.runs.mark_shown(chat_id, body.shown)
             await self.runs.advance_cutoff(chat_id, body.cutoff)
             if day is not None:
                 await self.subscriptions.mark_digest_sent(chat_id, day, run)

@@ -17,7 +17,9 @@ A *run* is one digest for one chat: ``<chat>:<local day>`` for the scheduled one
 Keys (under PREFIX): ``digest:claim:<run>``, ``digest:body:<run>``, ``digest:parts:<run>``,
 ``digest:cutoff:<chat>`` (epoch seconds of the newest item time already covered),
 ``digest:lang:<chat>``, ``digest:empty:<chat>``, ``digest:llm:<utc day>``,
-``digest:choice:<token>`` (feed choices offered with buttons), ``digest:entry:<story>:<lang>``.
+``digest:choice:<token>`` (feed choices offered with buttons), ``digest:entry:<story>:<lang>``,
+``digest:shown:<chat>`` (keys of feed items a digest showed: stories a full digest left out
+stay new until a page shows them).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from bot.store.keys import PREFIX
 CLAIM_TTL = 8.0  # seconds; kept alive every 2 s while the run works
 RUN_TTL = 3 * 24 * 3600
 CHOICE_TTL = 3600
+SHOWN_TTL = 3 * 24 * 3600  # longer than a feed item is kept (bot.store.feeds.ITEM_TTL)
 
 
 def scheduled_run(chat_id: int, day: date | str) -> str:
@@ -115,6 +118,17 @@ class RunStore:
     async def advance_cutoff(self, chat_id: int, value: float) -> None:
         await self._advance(keys=[_k("cutoff", chat_id)], args=[f"{value:.3f}"])
 
+    async def shown(self, chat_id: int) -> set[str]:
+        return set(await cast(Awaitable[set[str]], self.redis.smembers(_k("shown", chat_id))))
+
+    async def mark_shown(self, chat_id: int, keys: list[str]) -> None:
+        if not keys:
+            return
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.sadd(_k("shown", chat_id), *keys)
+            pipe.expire(_k("shown", chat_id), SHOWN_TTL)
+            await pipe.execute()
+
     async def language(self, chat_id: int) -> str | None:
         return await self.redis.get(_k("lang", chat_id))
 
@@ -129,7 +143,7 @@ class RunStore:
 
     async def move_chat(self, old_chat_id: int, new_chat_id: int) -> None:
         """Carry the per-chat facts over when a group becomes a supergroup."""
-        names = ("cutoff", "lang", "empty")
+        names = ("cutoff", "lang", "empty", "shown")
         keys = [_k(n, old_chat_id) for n in names] + [_k(n, new_chat_id) for n in names]
         await self._move(keys=keys, args=[])
 

@@ -21,7 +21,7 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from bot.callbacks import AskAbout, AskSuggested, EntrySummary, PickFeed, Refresh, Unsubscribe
+from bot.callbacks import AskAbout, AskSuggested, EntrySummary, MoreStories, PickFeed, Refresh, Unsubscribe
 from bot.config import Settings
 from bot.digest.clock import Clock
 from bot.services import Services, build_app
@@ -107,6 +107,7 @@ def register_handlers(app: NewsApplication) -> None:
     app.add_handler(buttons.on(AskSuggested, questions.suggested_question))
     app.add_handler(buttons.on(PickFeed, feeds.pick_button))
     app.add_handler(buttons.on(Unsubscribe, feeds.unsubscribe_button))
+    app.add_handler(buttons.on(MoreStories, schedule.more_stories_button))
     app.add_handler(CallbackQueryHandler(buttons.outdated))  # after every action: data none of them took
     # Before the plain-message handler: .opml documents may have captions.
     app.add_handler(MessageHandler(filters.Document.FileExtension("opml") & ~filters.UpdateType.EDITED,

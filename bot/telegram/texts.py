@@ -159,6 +159,7 @@ DIGEST_USAGE = (
 )
 DIGEST_PAUSED = "⏸ Daily digest paused. /digest on resumes it."
 DIGEST_RESUMED = "▶️ Daily digest on. {next}"
+MORE_STORIES = "Here come the next stories…"
 DIGEST_ON_NO_FEEDS = (
     "▶️ Daily digest on — but you don't follow any feeds yet, so there is nothing to send. "
     "Send /subscribe with a feed or site address, or pick a source from /sources."

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.callbacks import AskAbout, EntrySummary, decode
-from tests.digest.e2e_support import DIGEST_HEADER, EMPTY_LINE, DigestWorld, Item, at, llm_responder
+from bot.callbacks import AskAbout, EntrySummary, MoreStories, decode
+from tests.digest.e2e_support import DIGEST_HEADER, EMPTY_LINE, DigestWorld, Item, at, items_before, llm_responder
 from tests.fakes.waiting import wait_until
 
 DAY = "2026-03-02"  # a Monday; Berlin is UTC+1 (CET), New York UTC-5 (EST)
@@ -254,3 +254,43 @@ def test_schedule_changes_never_fire_a_digest(bot_process, fake_telegram, fake_o
     world.set_clock(at("2026-03-03", "23:30"))
     world.quiesce()
     assert len(world.digests(chat)) == 1
+
+
+WORDS = """amber birch cobalt dune ember fjord garnet heron iris jasper kelp lagoon marble nectar onyx pylon
+quartz raven saffron tundra umber violet walnut xenon yarrow zephyr anchor bramble canyon delta falcon
+glacier harbor indigo juniper kestrel lantern meadow nebula orchid prairie quiver ridge sequoia thistle
+updraft valley willow yonder zinnia acorn basalt cedar dahlia egret fennel gorse hazel ivory jackal koala
+lilac mango nutmeg oyster pepper quince rosemary sorrel tamarind urchin vervain wasabi yucca zucchini""".split()
+
+
+def test_digest_never_loses_a_story(bot_process, fake_telegram, fake_openai, article_server, redis_url, tmp_path):
+    """25 stories across 3 feeds: 10 shown (every feed represented), "+15 more" with a button for the
+    next page; the 5 still left come in tomorrow's digest."""
+    world = DigestWorld(redis_url, fake_telegram, article_server, tmp_path)
+    fake_openai.set_responder(llm_responder)
+    start = at(DAY, "06:00")
+    world.set_clock(start)
+    titles = [" ".join(WORDS[3 * n : 3 * n + 3]).capitalize() + " report" for n in range(25)]
+    feeds = {"Busy Wire": titles[:15], "Quiet Post": titles[15:20], "Small Daily": titles[20:]}
+    urls = [world.feed(f"/feeds/page{n}.xml", name, items_before(start, f"page{n}", batch))
+            for n, (name, batch) in enumerate(feeds.items())]  # fmt: skip
+    chat = 1401
+    world.seed([chat], urls, tz="UTC", at="08:00")
+    bot_process(env=world.env())
+
+    world.set_clock(at(DAY, "08:00"))
+    [first] = world.wait_digests(chat)
+    assert "10 stories" in first.plain_text and first.plain_text.endswith("+15 more stories")
+    for outlet in feeds:  # one prolific feed can't push the others out
+        assert f"via {outlet}" in first.plain_text
+    [more] = [d for d in first.callback_data if isinstance(decode(d), MoreStories)]
+    fake_telegram.push_callback(chat, first.message_id, more)
+    [_, second] = world.wait_digests(chat, 2)
+    assert "10 stories" in second.plain_text and second.plain_text.endswith("+5 more stories")
+    shown = [t for t in titles if t in first.plain_text or t in second.plain_text]
+    assert len(shown) == 20
+
+    world.set_clock(at("2026-03-03", "08:00"))
+    [_, _, third] = world.wait_digests(chat, 3)
+    assert "5 stories" in third.plain_text and "more stor" not in third.plain_text
+    assert sorted(t for t in titles if t in third.plain_text) == sorted(set(titles) - set(shown))

@@ -7,9 +7,11 @@ from telegram import Update
 from telegram.constants import ChatAction
 
 from bot import render
+from bot.callbacks import MoreStories
 from bot.digest.schedule import zone_label
 from bot.telegram import sender, texts, views
 from bot.telegram.admins import allowed_to_change
+from bot.telegram.buttons import Press
 from bot.telegram.context import NewsContext
 
 PAUSE_WORDS = frozenset({"off", "pause", "stop"})
@@ -92,3 +94,9 @@ async def digest_command(update: Update, context: NewsContext) -> None:
     else:
         await sender.safe(message.chat.send_action(ChatAction.TYPING), "typing")
         await digests.send_now(chat_id, message.message_id)
+
+
+async def more_stories_button(press: Press[MoreStories], context: NewsContext) -> None:
+    """▶ under a digest that had more stories: the next page, as a digest on request."""
+    await press.toast(texts.MORE_STORIES)
+    await context.digests.send_now(press.message.chat_id, press.query.id)
