@@ -17,7 +17,7 @@ from bot.engines.headline import clause_headline
 from bot.models import Article, Summary
 from bot.text.quotes import extract_quotes, verify_quotes
 from bot.text.sentences import split_sentences
-from bot.text.words import content_terms
+from bot.text.words import content_terms, count_words
 
 __all__ = [
     "clean_sentence",
@@ -97,7 +97,7 @@ def compress_sentence(sentence: str) -> str:
 
 def is_heading(text: str) -> bool:
     """A short line without closing punctuation: a heading, caption or kicker."""
-    return text.rstrip()[-1:] not in ".!?\"'”’)…" and len(text.split()) <= 20
+    return text.rstrip()[-1:] not in ".!?\"'”’)…。！？」" and count_words(text) <= 20
 
 
 def is_caption(paragraph: str) -> bool:
@@ -127,7 +127,7 @@ def _candidates(paragraphs: list[str], title: str = "", min_words: int = _MIN_WO
             continue
         for raw in split_sentences(para):
             text = clean_sentence(raw)
-            n_words = len(text.split())
+            n_words = count_words(text)
             if n_words < min_words or is_boilerplate(text):
                 continue
             if is_heading(text):
@@ -165,7 +165,7 @@ def _score(sentences: list[_Sentence], title_terms: set[str]) -> list[float]:
         if title_terms:
             centrality += 0.5 * len(uniq & title_terms) / (len(title_terms) + 1)
         position = math.exp(-POSITION_DECAY * s.index)
-        n_words = len(s.text.split())
+        n_words = count_words(s.text)
         length = 1.0 if n_words <= IDEAL_WORDS or (LEAD_EXEMPT and s.index == 0) else IDEAL_WORDS / n_words
         scores.append((position + CENTRALITY_WEIGHT * centrality) * length)
     return scores

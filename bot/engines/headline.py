@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from bot.text.words import count_words
+
 __all__ = ["MAX_WORDS", "clause_headline"]
 
 MAX_WORDS = 15
@@ -47,7 +49,7 @@ def _balanced(text: str) -> bool:
 
 
 def _n_words(text: str) -> int:
-    return len(text.split())
+    return count_words(text)
 
 
 def clause_headline(sentence: str) -> str | None:
@@ -60,7 +62,7 @@ def clause_headline(sentence: str) -> str | None:
     if not text or _OPENING_QUOTE.match(text):
         return None
     if _n_words(text) <= MAX_WORDS:
-        head = text.rstrip(".").rstrip()
+        head = text.rstrip(".。").rstrip()
         return head if _n_words(head) >= MIN_WORDS and _balanced(head) else None
     return _longest_prefix(text, (_SEPARATOR, _COMMA_CLAUSE, _BARE_CLAUSE), MIN_WORDS) or _longest_prefix(
         text, (_PREPOSITION,), MIN_WORDS_BEFORE_PREPOSITION
@@ -70,9 +72,11 @@ def clause_headline(sentence: str) -> str | None:
 def _longest_prefix(text: str, boundaries: tuple[re.Pattern[str], ...], min_words: int) -> str | None:
     """The longest part of ``text`` before one of ``boundaries`` that fits, else None: the
     longest that fits says the most."""
-    cuts = sorted({m.start() for rx in boundaries for m in rx.finditer(text)})
+    first_separator = _SEPARATOR.search(text)
+    end = first_separator.start() if first_separator else len(text)  # a clause never spans a dash
+    cuts = sorted({m.start() for rx in boundaries for m in rx.finditer(text)} | {end})
     best = None
-    for cut in cuts:
+    for cut in (c for c in cuts if c <= end):
         head = text[:cut].rstrip(" ,;:")
         if _n_words(head) > MAX_WORDS:
             break
