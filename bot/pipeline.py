@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 
 from bot.config import Settings
+from bot.engines.extractive import is_heading
 from bot.engines.summary import engine_identity, summarize
 from bot.errors import NewsbotError
 from bot.extract import extract_article
@@ -45,7 +46,8 @@ def text_article(text: str) -> tuple[str, Article]:
         paragraphs = [line.strip() for line in text.splitlines() if line.strip()]
     digest = hashlib.sha256("\n\n".join(paragraphs).encode()).hexdigest()[:16]
     first = paragraphs[0] if paragraphs else ""
-    title = first if len(first) <= 120 else ""
+    # Only a heading is a title; a short first sentence is the lead, which the summary needs.
+    title = first if len(first) <= 120 and len(paragraphs) > 1 and is_heading(first) else ""
     body = paragraphs[1:] if title and len(paragraphs) > 1 else paragraphs
     return TEXT_PREFIX + digest, Article(url=TEXT_PREFIX + digest, title=title, paragraphs=body)
 

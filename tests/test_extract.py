@@ -377,3 +377,65 @@ async def test_run_extract_fetches_over_http(pages_server: int) -> None:
 def test_canonical_must_be_on_the_same_site(base: str, href: str, expected: str | None) -> None:
     html = page("seed.html").replace(CANONICAL, href)
     assert extract_html(html, base).canonical_url == expected
+
+
+# --- headlines, scripts and line breaks on real-world markup -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "title"),
+    [
+        ("branded-dash.html", "Ferry service to Marrow Island resumes after storm repairs"),  # "Story - Site"
+        ("branded-pipe.html", "Council approves new cycle lanes on the seafront"),  # "Site | Tagline: Story"
+        ("ja-article.html", "港町で新しい防潮堤が完成"),
+        ("ko-site-title.html", ""),  # the title is only the site's name: no headline at all
+    ],
+)
+def test_titles_lose_the_site_branding(name: str, title: str) -> None:
+    article = extract_html(page(name), "https://news.example.com/a")
+    assert article.title == title
+    assert article.site is not None and article.site not in article.title
+
+
+def test_the_h1_is_not_repeated_as_the_first_paragraph_of_a_branded_page() -> None:
+    article = extract_html(page("branded-pipe.html"), "https://news.example.com/a")
+    assert article.paragraphs[0].startswith("Councillors voted on Thursday")
+
+
+def test_a_short_japanese_article_is_read_and_counted_sensibly() -> None:
+    article = extract_html(page("ja-article.html"), "https://news.example.com/a")
+    characters = sum(len(p) for p in article.paragraphs)
+    assert characters < 200  # a short article: whitespace would count 3 words
+    assert 70 <= article.words <= characters // 2 + 3
+    assert article.reading_minutes == 1
+    assert article.language == "ja"
+
+
+def test_page_without_a_headline_gets_one_from_its_lead() -> None:
+    from bot.engines.extractive import summarize_extractive
+
+    article = extract_html(page("ko-site-title.html"), "https://news.example.com/a")
+    summary = summarize_extractive(article)
+    assert summary.headline == "남해시는 3일 시내버스 노선을 전면 개편한다고 발표했다"
+    assert summary.bullets[0] == "새 노선은 다음 달 1일부터 적용된다."  # one sentence, not the paragraph
+    assert "바닷가일보" not in summary.headline
+
+
+def test_sentences_broken_by_br_are_joined() -> None:
+    article = extract_html(page("br-lines.html"), "https://news.example.com/a")
+    assert not any(p[:1].islower() for p in article.paragraphs)
+    assert (
+        "Velde took to her Instagram page on Sunday to share photos from the concert and wrote that she had "
+        "been nervous until the first note."
+    ) in article.paragraphs
+    assert "She opened the show with a new song and thanked the crowd for waiting." in article.paragraphs
+
+
+@pytest.mark.parametrize(("published", "expected"), [("0001-01-01T00:00:00Z", None), ("2024-08-26", "2024-08-26")])
+def test_only_plausible_dates(published: str, expected: str | None) -> None:
+    body = " ".join(["The harbour reopened after the storm and the ferries ran on time again."] * 8)
+    html = (
+        f'<html><head><meta property="article:published_time" content="{published}"></head>'
+        f"<body><article><h1>Harbour reopens</h1><p>{body}</p></article></body></html>"
+    )
+    assert extract_html(html, "https://news.example.com/a").published == expected

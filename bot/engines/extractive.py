@@ -13,10 +13,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from bot.engines.headline import clause_headline
 from bot.models import Article, Summary
 from bot.text.quotes import extract_quotes, verify_quotes
 from bot.text.sentences import split_sentences
-from bot.text.words import content_terms
+from bot.text.words import content_terms, count_words
 
 __all__ = [
     "clean_sentence",
@@ -96,7 +97,7 @@ def compress_sentence(sentence: str) -> str:
 
 def is_heading(text: str) -> bool:
     """A short line without closing punctuation: a heading, caption or kicker."""
-    return text.rstrip()[-1:] not in ".!?\"'”’)…" and len(text.split()) <= 20
+    return text.rstrip()[-1:] not in ".!?\"'”’)…。！？」" and count_words(text) <= 20
 
 
 def is_caption(paragraph: str) -> bool:
@@ -126,7 +127,7 @@ def _candidates(paragraphs: list[str], title: str = "", min_words: int = _MIN_WO
             continue
         for raw in split_sentences(para):
             text = clean_sentence(raw)
-            n_words = len(text.split())
+            n_words = count_words(text)
             if n_words < min_words or is_boilerplate(text):
                 continue
             if is_heading(text):
@@ -146,6 +147,8 @@ CENTRALITY_WEIGHT = 0.3  # how much a central sentence from further down can dis
 IDEAL_WORDS = 25  # longer sentences are penalised in proportion (bullets should be short)
 LEAD_EXEMPT = False
 REDUNDANCY_LIMIT = 0.6  # max share of a sentence's terms already covered by a chosen one
+MIN_NOVELTY = 0.4  # a bullet must bring this share of terms the headline does not have
+LEAD_HEADLINE_SENTENCES = 3  # a headline for title-less text comes from this many lead sentences
 
 
 def _score(sentences: list[_Sentence], title_terms: set[str]) -> list[float]:
@@ -162,7 +165,7 @@ def _score(sentences: list[_Sentence], title_terms: set[str]) -> list[float]:
         if title_terms:
             centrality += 0.5 * len(uniq & title_terms) / (len(title_terms) + 1)
         position = math.exp(-POSITION_DECAY * s.index)
-        n_words = len(s.text.split())
+        n_words = count_words(s.text)
         length = 1.0 if n_words <= IDEAL_WORDS or (LEAD_EXEMPT and s.index == 0) else IDEAL_WORDS / n_words
         scores.append((position + CENTRALITY_WEIGHT * centrality) * length)
     return scores
@@ -173,35 +176,67 @@ def _overlap(a: list[str], b: list[str]) -> float:
     return len(sa & sb) / min(len(sa), len(sb)) if sa and sb else 0.0
 
 
-def select_sentences(paragraphs: list[str], n: int, *, title: str = "") -> list[str]:
-    """The ``n`` best summary sentences, cleaned, in article order."""
-    sentences = _candidates(paragraphs, title)
-    if len(sentences) < n:
-        sentences = _candidates(paragraphs, title, min_words=3)  # a short text: take what there is
-    if not sentences:
-        return []
+def _choose(sentences: list[_Sentence], n: int, title: str, avoid: list[list[str]]) -> list[str]:
+    """The ``n`` best of ``sentences``, none saying what a chosen one (or ``avoid``) says."""
     scores = _score(sentences, set(content_terms(title)))
-    ranked = sorted(sentences, key=lambda s: scores[s.index], reverse=True)
+    ranked = [s for _, s in sorted(zip(scores, sentences, strict=True), key=lambda pair: -pair[0])]
     chosen: list[_Sentence] = []
     for s in ranked:
         if len(chosen) == n:
             break
         if any(_overlap(s.terms, c.terms) > REDUNDANCY_LIMIT for c in chosen):
             continue  # says the same thing as a sentence already chosen
+        if any(_novelty(s.terms, terms) < MIN_NOVELTY for terms in avoid):
+            continue  # the headline again
         chosen.append(s)
     return [compress_sentence(s.text) for s in sorted(chosen, key=lambda s: s.index)]
 
 
-def _headline(title: str, first_sentence: str) -> str:
+def _novelty(terms: list[str], seen: list[str]) -> float:
+    """The share of a sentence's terms that ``seen`` does not have."""
+    uniq = set(terms)
+    return len(uniq - set(seen)) / len(uniq) if uniq else 0.0
+
+
+def _sentences(paragraphs: list[str], n: int, title: str) -> list[_Sentence]:
+    sentences = _candidates(paragraphs, title)
+    if len(sentences) < n:
+        sentences = _candidates(paragraphs, title, min_words=3)  # a short text: take what there is
+    return sentences
+
+
+def select_sentences(paragraphs: list[str], n: int, *, title: str = "") -> list[str]:
+    """The ``n`` best summary sentences, cleaned, in article order, none repeating ``title``."""
+    sentences = _sentences(paragraphs, n, title)
+    return _choose(sentences, n, title, [content_terms(title)] if title else [])
+
+
+def _lead_headline(sentences: list[_Sentence]) -> tuple[str, int] | None:
+    """A headline from the lead: the first of its opening sentences that is, or has, a short
+    main clause; with the index of that sentence."""
+    for s in sentences[:LEAD_HEADLINE_SENTENCES]:
+        head = clause_headline(compress_sentence(s.text))
+        if head:
+            return head, s.index
+    return None
+
+
+def _headline_and_bullets(paragraphs: list[str], n: int, title: str) -> tuple[str, list[str]]:
+    sentences = _sentences(paragraphs, n, title)
     if title:
-        return title
-    words = first_sentence.split()
-    if len(words) <= 16:
-        return first_sentence.rstrip(".")
-    return " ".join(words[:14]).rstrip(",;:") + "…"
+        return title, _choose(sentences, n, title, [content_terms(title)])
+    lead = _lead_headline(sentences)
+    if lead is None:  # no short clause in the lead: its first sentence, whole
+        bullets = _choose(sentences, n, "", [])
+        return (bullets[0].rstrip(".") if bullets else ""), bullets[1:]
+    head, source = lead
+    # The headline is the lead's main clause, so it is the first of the summary's n lines; the
+    # rest of its sentence is not shown again (a bullet would repeat the headline).
+    rest = [s for s in sentences if s.index != source]
+    return head, _choose(rest, max(2, n - 1), head, [content_terms(head)])
 
 
-def summarize_extractive(article: Article, *, max_bullets: int = 4, max_quotes: int = 3) -> Summary:
+def summarize_extractive(article: Article, *, max_bullets: int = 3, max_quotes: int = 3) -> Summary:
     """Summarise ``article`` without an LLM: lead-weighted sentence selection plus verified quotes.
 
     3-5 bullets (``max_bullets`` clamped to that range, fewer only if the article is shorter),
@@ -212,8 +247,8 @@ def summarize_extractive(article: Article, *, max_bullets: int = 4, max_quotes: 
     if not title and len(paragraphs) > 1 and is_heading(paragraphs[0].strip()):
         title, paragraphs = paragraphs[0].strip(), paragraphs[1:]  # pasted text with its headline
     n = min(5, max(3, max_bullets))
-    bullets = select_sentences(paragraphs, n, title=title)
-    if not bullets:
+    headline, bullets = _headline_and_bullets(paragraphs, n, title)
+    if not bullets and (title or not headline):
         # Nothing sentence-like survived the filters (a very short text): use it as is.
         bullets = [clean_sentence(s) for s in split_sentences(article.text)[:n] if s.strip()]
     quotes = []
@@ -222,7 +257,7 @@ def summarize_extractive(article: Article, *, max_bullets: int = 4, max_quotes: 
         kept, _dropped = verify_quotes(extract_quotes(text, limit=max_quotes * 2), text)
         quotes = kept[:max_quotes]
     return Summary(
-        headline=_headline(title, bullets[0] if bullets else ""),
+        headline=headline or (bullets[0].rstrip(".") if bullets else ""),
         bullets=bullets,
         quotes=quotes,
         engine="extractive",

@@ -12,7 +12,7 @@ from bot.engines.policy import llm_or_extractive
 from bot.llm.client import LLM
 from bot.models import Article, Summary
 
-EXTRACTIVE_VERSION = "x2"  # bump when the extractive algorithm changes, to refresh cached summaries
+EXTRACTIVE_VERSION = "x3"  # bump when the extractive algorithm changes, to refresh cached summaries
 FALLBACK_NOTE = "The AI summarizer is unavailable right now, so this is an extractive summary."
 
 

@@ -4,18 +4,29 @@ is usually right, the page's JSON-LD and meta tags where they are."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
 from bot.extract.jsonld import first_str, ld_names
 from bot.extract.page import Page
+from bot.extract.titles import clean_title
 from bot.text.clean import clean_text
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+MIN_YEAR = 1990  # older "publication dates" are placeholders, not the web article's date
 
 
 def title_of(extracted: dict[str, Any], page: Page) -> str:
-    return clean_text(extracted.get("title") or first_str(page.ld.get("headline")) or page.meta.get("og:title") or "")
+    """The headline without the site's branding; "" when the page only names the site."""
+    candidates = (extracted.get("title"), first_str(page.ld.get("headline")), page.meta.get("og:title"))
+    sites = (page.meta.get("og:site_name"), first_str(page.ld.get("publisher")), extracted.get("sitename"))
+    return clean_title(
+        (clean_text(c) for c in candidates if c),
+        h1=clean_text(page.h1),
+        site_names=(clean_text(s) for s in sites if s),
+        host=urlsplit(page.base_url).hostname,
+    )
 
 
 def published_of(extracted: dict[str, Any], page: Page) -> str | None:
@@ -25,7 +36,12 @@ def published_of(extracted: dict[str, Any], page: Page) -> str | None:
         page.meta.get("article:published_time"),
         extracted.get("date"),
     )
-    return next((value[:10] for value in candidates if value and _ISO_DATE.match(value)), None)
+    return next((value[:10] for value in candidates if value and _plausible(value)), None)
+
+
+def _plausible(value: str) -> bool:
+    """An ISO date a news page can have: not the "0001-01-01" of an empty CMS field."""
+    return bool(_ISO_DATE.match(value)) and MIN_YEAR <= int(value[:4]) <= date.today().year + 1
 
 
 def site_of(extracted: dict[str, Any], page: Page) -> str | None:

@@ -30,6 +30,7 @@ class Page:
     canonical: str | None = None
     meta: dict[str, str] = field(default_factory=dict)  # og:*, article:*, name=... (lowercase)
     ld: dict[str, Any] = field(default_factory=dict)  # the first JSON-LD article node
+    h1: str = ""  # the first top-level heading of the body
     visible: str = ""  # the page's visible text (before hidden-stripping), for wall detection
     noscript: str = ""
     scripts: int = 0
@@ -52,6 +53,7 @@ def read_page(tree: lxml.html.HtmlElement, base_url: str) -> Page:
         or lang_code(first_str(page.ld.get("inLanguage")))
     )
     page.canonical = _canonical(tree, page.meta, base_url)
+    page.h1 = next((clean_text(h.text_content()) for h in tree.iterfind(".//body//h1")), "")[:500]
     page.visible = clean_text(" ".join(visible_text(tree)))[:50_000]
     page.noscript = clean_text(" ".join(t for n in tree.iter("noscript") for t in n.itertext()))
     page.scripts = sum(1 for _ in tree.iter("script"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from bot.text.clean import clean_text
+from bot.text.words import count_words
 
 TAIL_WINDOW = 8  # trailing boilerplate is looked for in the last few paragraphs only
 
@@ -57,11 +58,27 @@ def clean_paragraphs(paragraphs: list[str], *, title: str = "") -> list[str]:
         if not text or _JUNK_RE.fullmatch(text):
             continue
         cleaned.append(text)
+    cleaned = _rejoin_broken_lines(cleaned)
     if cleaned and title and cleaned[0].casefold() == clean_text(title).casefold():
         cleaned.pop(0)  # trafilatura repeats the <h1> as the first line
     tail_start = max(0, len(cleaned) - TAIL_WINDOW)
     return cleaned[:tail_start] + [p for p in cleaned[tail_start:] if not any(rx.match(p) for rx in _TAIL_RE)]
 
 
+_OPEN_END = re.compile(r"[^.!?…:;。！？」』\"”’)\]]$")
+
+
+def _rejoin_broken_lines(paragraphs: list[str]) -> list[str]:
+    """Put back together a sentence that a ``<br>`` broke in two: a line that ends without
+    punctuation, followed by one that starts in lower case."""
+    joined: list[str] = []
+    for text in paragraphs:
+        if joined and text[:1].islower() and _OPEN_END.search(joined[-1]):
+            joined[-1] = f"{joined[-1]} {text}"
+        else:
+            joined.append(text)
+    return joined
+
+
 def word_count(paragraphs: list[str]) -> int:
-    return sum(len(p.split()) for p in paragraphs)
+    return sum(count_words(p) for p in paragraphs)

@@ -1,9 +1,12 @@
-"""Sentence splitting tuned for news copy.
+"""Sentence splitting tuned for news copy, in any script.
 
 No model or data download: nltk's punkt needs a data file we cannot fetch at run time, and the
 failure modes that matter for news (titles, initials, "U.S.", "Feb. 25", quotes closing after
 the full stop) are covered by a handful of rules. The splitter only ever cuts at whitespace, so
 every sentence it returns is a verbatim slice of the input (the answerer relies on that).
+Chinese and Japanese full stops (。！？) need no space after them; in Thai, which has no full
+stop, a space between Thai letters ends a sentence; scripts without letter case (Korean) start
+sentences with any letter.
 """
 
 from __future__ import annotations
@@ -46,6 +49,10 @@ _OPENERS = frozenset(
 _CANDIDATE = re.compile(
     r"""(?P<term>[.!?…]+)(?P<close>["'”’»)\]]*)(?P<ws>\s+)(?=(?P<open>["'“‘«„(\[]*)(?P<next>\S))"""
 )
+# Chinese and Japanese full stops end a sentence with or without a space after them.
+_CJK_STOP = re.compile(r"[。！？]+[」』）)\"”’]*(?=\S)")
+# Thai writes no full stop: a space between two Thai letters separates sentences (or clauses).
+_THAI_SPACE = re.compile(r"(?<=[\u0e01-\u0e4f])\s+(?=[\u0e01-\u0e4f])")
 _WORD_BEFORE = re.compile(r"""([\w.&'-]+)$""")
 _NEXT_WORD = re.compile(r"""["'“‘«„(\[]*([\w'’.-]+)""")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
@@ -60,8 +67,8 @@ def _is_boundary(text: str, m: re.Match[str]) -> bool:
         return True
     # The next sentence must start with an upper-case letter or a digit; a lower-case word
     # after ."/?" is the attribution ("..." he said) or the sentence simply goes on.
-    if not (nxt.isupper() or nxt.isdigit()):
-        return False
+    if not (nxt.isdigit() or (nxt.isalpha() and not nxt.islower())):
+        return False  # scripts without case (Hangul, Han, Arabic…) start sentences in any letter
     next_word_m = _NEXT_WORD.match(text, m.end())
     next_word = next_word_m.group(1) if next_word_m else ""
     next_lower = next_word.lower().rstrip(".")
@@ -114,6 +121,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         for m in _CANDIDATE.finditer(block):
             if _is_boundary(block, m):
                 cuts.append(b_start + m.end("ws"))
+        cuts += [b_start + m.end() for rx in (_CJK_STOP, _THAI_SPACE) for m in rx.finditer(block)]
         for lm in re.finditer(r"\n\s*", block):
             nxt = block[lm.end() : lm.end() + 1]
             if nxt and not nxt.islower():

@@ -14,7 +14,9 @@ from functools import lru_cache
 
 import snowballstemmer
 
-__all__ = ["HEADLINE_NOISE", "STOPWORDS", "content_terms", "stem", "words"]
+from bot.models import count_words
+
+__all__ = ["HEADLINE_NOISE", "STOPWORDS", "content_terms", "count_words", "stem", "words"]
 
 # English function words and contractions, plus what every news story repeats without adding
 # meaning: reporting verbs ("said", "told") and courtesy titles ("Mr").

@@ -13,6 +13,7 @@ from bot.engines.extractive import (
     select_sentences,
     summarize_extractive,
 )
+from bot.engines.headline import clause_headline
 from bot.models import Article, Summary
 from bot.text.quotes import verify_quote
 from tests.unit.test_quotes import SEED_PARAGRAPHS
@@ -32,7 +33,7 @@ def test_seed_summary(seed: Article) -> None:
     assert summary.engine == "extractive"
     assert summary.note is None
     assert summary.headline == TITLE
-    assert len(summary.bullets) == 4
+    assert len(summary.bullets) == 3
     # The lead, with its dateline trimmed, comes first.
     assert summary.bullets[0].startswith("Russia is ready to send a delegation to the Belarusian capital Minsk")
     assert any("Dmitry Peskov" in b for b in summary.bullets)
@@ -58,12 +59,41 @@ def test_headline_from_a_heading_paragraph_when_there_is_no_title() -> None:
     assert summary.bullets[0].startswith("Russia is ready to send a delegation")
 
 
-def test_headline_from_first_sentence_without_title() -> None:
+def test_headline_from_the_lead_without_title() -> None:
     article = Article(url="text:2", paragraphs=list(SEED_PARAGRAPHS[2:]))
     summary = summarize_extractive(article)
-    assert summary.headline.startswith("Russia is ready to send a delegation")
-    assert summary.headline.endswith("…")
-    assert len(summary.headline.split()) <= 15
+    # The lead's main clause, whole: not the first sentence cut with "…".
+    assert summary.headline == "Russia is ready to send a delegation to the Belarusian capital Minsk for talks"
+    assert not summary.headline.endswith("…")
+    assert not any(b.startswith("Russia is ready to send a delegation") for b in summary.bullets)
+    assert len(summary.bullets) >= 2
+
+
+@pytest.mark.parametrize(
+    ("sentence", "headline"),
+    [
+        ("The bridge reopened on Monday.", "The bridge reopened on Monday"),
+        (
+            "Gary Locke will be confirmed as the club's permanent manager on Friday - exactly eight weeks "
+            "after he was asked to take charge until the end of the season.",
+            "Gary Locke will be confirmed as the club's permanent manager on Friday",
+        ),
+        (
+            "Warrington spoiled the captain's 500th appearance for Leeds as they completed a notable double "
+            "over the league leaders in emphatic fashion.",
+            "Warrington spoiled the captain's 500th appearance for Leeds",
+        ),
+        (
+            "Two climbers have escaped from the collapsed glacier camp and described the hours they spent "
+            "waiting for the helicopters to arrive.",
+            "Two climbers have escaped from the collapsed glacier camp",
+        ),
+        ('"We will rebuild the bridge," the mayor said.', None),  # a quotation is not a headline
+        ("Too short.", None),
+    ],
+)
+def test_clause_headline(sentence: str, headline: str | None) -> None:
+    assert clause_headline(sentence) == headline
 
 
 @pytest.mark.parametrize(("asked", "expected"), [(1, 3), (3, 3), (4, 4), (5, 5), (9, 5)])
@@ -87,8 +117,10 @@ def test_max_quotes(seed: Article) -> None:
 def test_short_and_empty_articles() -> None:
     short = Article(url="text:3", paragraphs=["The bridge reopened on Monday. Traffic is flowing again."])
     summary = summarize_extractive(short)
-    assert summary.bullets == ["The bridge reopened on Monday.", "Traffic is flowing again."]
-    assert summary.headline
+    assert summary.headline == "The bridge reopened on Monday"
+    assert summary.bullets == ["Traffic is flowing again."]
+    one = summarize_extractive(Article(url="text:5", paragraphs=["The bridge reopened on Monday."]))
+    assert (one.headline, one.bullets) == ("The bridge reopened on Monday", [])
     empty = summarize_extractive(Article(url="text:4", paragraphs=[]))
     assert empty.bullets == []
     assert empty.engine == "extractive"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.text.sentences import sentence_spans, split_sentences
+from bot.text.words import count_words
 
 
 @pytest.mark.parametrize(
@@ -107,3 +108,30 @@ def test_empty_input(text: str) -> None:
 
 def test_no_terminal_punctuation() -> None:
     assert split_sentences("just some words") == ["just some words"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "北浜市は二十六日、新しい計画を発表した。計画は三年間で実施される！「大丈夫だ」と知事は述べた。",
+            ["北浜市は二十六日、新しい計画を発表した。", "計画は三年間で実施される！", "「大丈夫だ」と知事は述べた。"],
+        ),
+        (
+            "서울시는 26일 새로운 계획을 발표했다. 계획은 3년간 시행된다.",
+            ["서울시는 26일 새로운 계획을 발표했다.", "계획은 3년간 시행된다."],
+        ),
+        ("รัฐบาลประกาศแผนใหม่ในวันจันทร์ ประชาชนจำนวนมากเห็นด้วย", ["รัฐบาลประกาศแผนใหม่ในวันจันทร์", "ประชาชนจำนวนมากเห็นด้วย"]),
+    ],
+)
+def test_sentences_in_other_scripts(text: str, expected: list[str]) -> None:
+    assert split_sentences(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [("The bridge reopened on Monday.", 5), ("東京都は防災計画を発表した。", 7), ("서울시는 26일 계획을 발표했다.", 4),
+     ("The Tokyo 東京 office", 4)],
+)
+def test_count_words_in_any_script(text: str, words: int) -> None:
+    assert count_words(text) == words
