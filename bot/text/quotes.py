@@ -18,11 +18,20 @@ import unicodedata
 from dataclasses import dataclass
 
 from bot.models import Quote
-from bot.text.attribution import Subject, attribute_after, attribute_before, is_according, speaker_name
+from bot.text.attribution import (
+    Subject,
+    attribute_after,
+    attribute_before,
+    cue_length,
+    is_according,
+    speaker_name,
+    subject_backward,
+)
 from bot.text.names import tokenize
 from bot.text.people import People
-from bot.text.quote_marks import MarkedSpan, quoted_spans
+from bot.text.quote_marks import DEFAULT_MARKS, MarkedSpan, marks_of, quoted_spans
 from bot.text.sentences import sentence_spans
+from bot.text.unspaced import PRONOUN, speech_words, unspaced_speaker
 from bot.text.words import STOPWORDS, words
 
 __all__ = [
@@ -56,13 +65,14 @@ class QuoteSpan:
     text: str
     speaker: str | None
     via_pronoun: bool = False
+    marks: tuple[str, str] = DEFAULT_MARKS  # the article's own marks around it
 
 
 def _is_speech(content: str) -> bool:
     """Long enough to be a quote, and not the Title Case name of a book, song or slogan."""
-    words = content.split()
-    if len(words) < MIN_QUOTE_WORDS:
+    if speech_words(content) < MIN_QUOTE_WORDS:
         return False
+    words = content.split()
     long_words = [w for w in words if len(w) > 3 and w[0].isalpha()]
     title_case = sum(w[0].isupper() for w in long_words)
     return not (len(words) <= 12 and long_words and title_case >= 0.8 * len(long_words)
@@ -130,7 +140,25 @@ class _Attributor:
             or (after.kind == "np" and before.kind != "np")  # a named speaker beats "a source"
             or is_according(toks, tq, te)  # '... "quote", according to the readout'
         )
+        if before is None and after is None:
+            return self._verb_final(tq, te, pre_start, qs), False
         return (before if prefer_before else after), after is not None
+
+    def _verb_final(self, tq: int, te: int, pre_start: int, qs: int) -> Subject | None:
+        """Verb-final order: 'Bakan Ahmet Yılmaz, "…" dedi.' The cue right after the quote ends
+        the sentence, so the subject is the name just before the quote."""
+        toks = self.toks
+        i = tq
+        while i < te and toks[i].text in ",—–-":
+            i += 1
+        n = cue_length(toks, i, te, after_quote=True) if i < te else 0
+        if not n or (i + n < te and toks[i + n].text not in ".!?"):
+            return None
+        j = self._tok_index(qs)
+        if j > 0 and toks[j - 1].text == ",":
+            j -= 1
+        start = self._tok_index(pre_start)
+        return subject_backward(toks, j, start, self.people) if j > start else None
 
     def span(self, m: MarkedSpan, next_start: int) -> QuoteSpan:
         qs, qe = m.start, m.end
@@ -138,7 +166,12 @@ class _Attributor:
         subject, after = self._subject(qs, qe, pre_start, post_end)
         speaker: str | None = None
         via_pronoun = False
-        if subject is not None and subject.kind == "pronoun":
+        unspaced = unspaced_speaker(self.text, qs, qe) if subject is None else None
+        if unspaced == PRONOUN:
+            speaker, via_pronoun = (self.speakers[-1][1] if self.speakers else None), True
+        elif unspaced is not None:
+            speaker = unspaced
+        elif subject is not None and subject.kind == "pronoun":
             speaker = self.people.resolve_pronoun(qs, subject.text, self.speakers)
             via_pronoun = speaker is not None
         elif subject is not None:
@@ -155,7 +188,7 @@ class _Attributor:
                 self.continues_until += 1
         self.prev_end = qe
         content = _clean_content(self.text[m.inner_start : m.inner_end])
-        return QuoteSpan(qs, qe, content, speaker, via_pronoun)
+        return QuoteSpan(qs, qe, content, speaker, via_pronoun, marks_of(self.text, m))
 
 
 def find_quote_spans(text: str) -> list[QuoteSpan]:
@@ -222,7 +255,8 @@ def extract_quotes(text: str, *, limit: int | None = None) -> list[Quote]:
         if key in seen:
             continue  # the same quote repeated (e.g. in a caption or pull quote)
         seen.add(key)
-        quotes.append(Quote(text=span.text, speaker=span.speaker))
+        quotes.append(Quote(text=span.text, speaker=span.speaker,
+                            open_mark=span.marks[0], close_mark=span.marks[1]))
     if limit is not None:
         return rank_quotes(quotes, limit)
     return quotes
