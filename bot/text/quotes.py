@@ -27,6 +27,7 @@ from bot.text.attribution import (
     speaker_name,
     subject_backward,
 )
+from bot.text.lexicon import NEGATIONS
 from bot.text.names import tokenize
 from bot.text.people import People
 from bot.text.quote_marks import DEFAULT_MARKS, MarkedSpan, marks_of, quoted_spans
@@ -35,6 +36,7 @@ from bot.text.unspaced import PRONOUN, speech_words, unspaced_speaker
 from bot.text.words import STOPWORDS, words
 
 __all__ = [
+    "MAX_SPEAKER",
     "MIN_QUOTE_WORDS",
     "QuoteSpan",
     "extract_quotes",
@@ -280,6 +282,8 @@ _TITLES = re.compile(
     r"minister|secretary|chancellor|king|queen|prince|princess|pope|spokesman|"
     r"spokeswoman)(?:\.?\s+|\.?$))+",
 )
+MAX_SPEAKER = 60
+_LINKISH = re.compile(r"[<>@#]|https?:|www\.|\w\.(?:com|org|net|ru|de|uk|io)\b", re.IGNORECASE)
 _NON_SPEAKERS = frozenset(
     "he she they it i we you him her them someone somebody unknown anonymous unnamed".split()
 )
@@ -328,38 +332,119 @@ def _contains_word_seq(haystack: str, needle: str, pos: int) -> int:
         pos = at + 1
 
 
-def _verify(quote: Quote, article: str) -> bool:
-    """:func:`verify_quote` against an already normalised article."""
-    parts = _parts(quote.text)
-    if not parts or sum(len(p.split()) for p in parts) < _MIN_VERIFY_WORDS:
-        return False
+@dataclass(frozen=True)
+class _Quotation:
+    """One pair of quote marks in the article, as verification needs it."""
+
+    inner: str  # normalised content
+    speaker: str | None
+    named: bool  # the article names the speaker at the quote (not a pronoun or description)
+    near: str  # normalised text of the quote's sentence and its neighbours
+    marks: tuple[str, str]
+
+
+def _quotations(article_text: str) -> list[_Quotation]:
+    all_marked = quoted_spans(article_text)
+    if not all_marked:
+        return []
+    attributor = _Attributor(article_text, all_marked)
+    sentences = attributor.sentences
+    out = []
+    ends = [m.start for m in all_marked[1:]] + [len(article_text)]
+    for m, next_start in zip(all_marked, ends, strict=True):
+        span = attributor.span(m, next_start)
+        k = attributor._sentence_index(m.start)
+        last = attributor._sentence_index(max(m.start, m.end - 1))
+        lo, hi = sentences[max(0, k - 1)][0], sentences[min(len(sentences) - 1, last + 1)][1]
+        speaker = span.speaker
+        named = speaker is not None and not span.via_pronoun and any(w[:1].isupper() for w in speaker.split())
+        out.append(_Quotation(normalize_for_match(article_text[m.inner_start : m.inner_end]), speaker,
+                              named, normalize_for_match(article_text[lo:hi]), span.marks))
+    return out
+
+
+def _negated_gap(gap: str) -> bool:
+    """True when elided text holds a negation: "We will … raise taxes" for "will not raise"."""
+    return any(w in NEGATIONS for w in re.findall(r"[^\W\d_]+", gap)) or "n't" in gap
+
+
+def _inside(parts: list[str], inner: str) -> bool:
+    """All parts occur in ``inner`` in order, no negation elided between or just before them."""
     pos = 0
-    for part in parts:
-        pos = _contains_word_seq(article, part, pos)
-        if pos < 0:
+    for n, part in enumerate(parts):
+        end = _contains_word_seq(inner, part, pos)
+        if end < 0:
             return False
+        start = end - len(part)
+        gap = inner[pos:start] if n else " ".join(inner[:start].split()[-1:])
+        if _negated_gap(gap):
+            return False
+        pos = end
+    return True
+
+
+def _speaker_tokens(speaker: str) -> set[str]:
+    s = re.sub(r"[^\w\s-]", " ", normalize_for_match(re.sub(r"['’]s\b", "", speaker)))
+    return {w for w in _TITLES.sub("", s.strip()).split() if len(w) > 1 and w not in _NON_SPEAKERS}
+
+
+def _speaker_ok(claimed: str, q: _Quotation) -> bool:
+    """The claimed speaker is the one the article gives the quotation: the same person when the
+    article names one there, else someone named in the quote's or an adjacent sentence."""
+    if q.speaker is not None and _speaker_tokens(claimed) & _speaker_tokens(q.speaker):
+        return True
+    if q.named:
+        return False  # the article credits someone else
+    key = _speaker_key(claimed)
+    return bool(key) and _contains_word_seq(q.near, key, 0) >= 0
+
+
+def _showable_speaker(speaker: str) -> bool:
+    """Plain text, at most MAX_SPEAKER characters, nothing a client would turn into a link."""
+    s = speaker.strip()
+    return 0 < len(s) <= MAX_SPEAKER and not _LINKISH.search(s)
+
+
+def _verify(quote: Quote, quotations: list[_Quotation]) -> Quote | None:
+    """:func:`verify_quote` against an article's quotations; the quote in the article's marks."""
+    parts = _parts(quote.text)
+    if not parts or sum(speech_words(p) for p in parts) < _MIN_VERIFY_WORDS:
+        return None
     key = _speaker_key(quote.speaker)
-    if not key or key in _NON_SPEAKERS:
-        return False
-    return _contains_word_seq(article, key, 0) >= 0
+    if not key or key in _NON_SPEAKERS or not _showable_speaker(quote.speaker):
+        return None
+    for q in quotations:
+        if _inside(parts, q.inner) and _speaker_ok(quote.speaker, q):
+            return quote.model_copy(update={"open_mark": q.marks[0], "close_mark": q.marks[1],
+                                            "speaker": quote.speaker.strip()})
+    return None
 
 
 def verify_quote(quote: Quote, article_text: str) -> bool:
-    """True when the quote occurs verbatim in the article and its speaker is named there.
+    """True when the quote is the article's own words and its own speaker.
 
-    Verbatim modulo case, whitespace, quote marks, apostrophes and dashes; an ellipsis in the
-    quote may join verbatim parts, which must all occur, in order. The speaker's surname
-    (last word once titles are stripped) must appear in the article as a word. Very short
-    quotes and pronoun speakers are rejected: they prove nothing.
+    The quote must lie inside one pair of quote marks in the article, verbatim modulo case,
+    whitespace, quote marks, apostrophes and dashes; an ellipsis may join parts of that same
+    quotation, in order, but may not drop a negation. The speaker must be the one the article
+    credits with that quotation (or, where it credits a pronoun or a description, someone named
+    in the quote's or an adjacent sentence), as plain text of at most MAX_SPEAKER characters.
+    Very short quotes and pronoun speakers are rejected: they prove nothing.
     """
-    return _verify(quote, normalize_for_match(article_text))
+    return _verify(quote, _quotations(article_text)) is not None
 
 
 def verify_quotes(quotes: list[Quote], article_text: str) -> tuple[list[Quote], list[Quote]]:
-    """Split ``quotes`` into (kept, dropped) with :func:`verify_quote`, order preserved."""
-    article = normalize_for_match(article_text)
+    """Split ``quotes`` into (kept, dropped) with :func:`verify_quote`, order preserved.
+
+    Kept quotes carry the article's own quote marks.
+    """
+    quotations = _quotations(article_text) if quotes else []
     kept: list[Quote] = []
     dropped: list[Quote] = []
     for q in quotes:
-        (kept if _verify(q, article) else dropped).append(q)
+        verified = _verify(q, quotations)
+        if verified is None:
+            dropped.append(q)
+        else:
+            kept.append(verified)
     return kept, dropped
