@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
+from bot.engines.extractive import summarize_extractive
+from bot.extract import extract_html
 from bot.models import Quote
 from bot.text.quotes import (
     MIN_QUOTE_WORDS,
@@ -475,3 +480,16 @@ def test_verified_quotes_carry_the_article_marks() -> None:
     french = "« Nous avons terminé le pont avant la neige », a déclaré Jean Moreau."
     kept, _ = verify_quotes([Quote(text="Nous avons terminé le pont avant la neige", speaker="Jean Moreau")], french)
     assert [(q.open_mark, q.close_mark) for q in kept] == [("«\u00a0", "\u00a0»")]
+
+
+@pytest.mark.parametrize("code", ["de", "fr", "es", "ru"])
+def test_saved_pages_show_quotes_with_their_speakers_offline(code: str) -> None:
+    """A saved page in another language, through extraction and the extractive engine."""
+    data = Path(__file__).parents[1] / "data"
+    expected = next(a for a in json.loads((data / "quotes" / "articles.json").read_text("utf-8"))
+                    if a["id"] == code)["quotes"]
+    article = extract_html((data / "pages" / f"quotes-{code}.html").read_text("utf-8"),
+                           f"https://news.example.com/{code}/bridge")
+    summary = summarize_extractive(article, max_quotes=5)
+    shown = {(q.text, q.speaker, q.open_mark, q.close_mark) for q in summary.quotes}
+    assert shown == {tuple(q) for q in expected}
