@@ -94,6 +94,8 @@ class Article(BaseModel):
 class Quote(BaseModel):
     text: str
     speaker: str
+    open_mark: str = "“"  # the article's own quotation marks („…“, « … », 「…」)
+    close_mark: str = "”"
 
 
 class Summary(BaseModel):

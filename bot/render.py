@@ -10,7 +10,7 @@ import html
 import re
 from datetime import date
 
-from bot.models import Answer, Article, Summary
+from bot.models import Answer, Article, Quote, Summary
 from bot.net.urls import host_of
 
 MAX_MESSAGE = 4096
@@ -57,7 +57,7 @@ def summary_blocks(
         blocks.append("\n".join(f"• {esc(b)}" for b in summary.bullets))
     if summary.quotes:
         lines = ["<b>Key quotes</b>"]
-        lines += [f"“{esc(q.text.strip(chr(34) + '“”'))}” — <i>{esc(q.speaker)}</i>" for q in summary.quotes]
+        lines += [quote_line(q) for q in summary.quotes]
         blocks.append("\n".join(lines))
     footer: list[str] = []
     if show_link and article.link.startswith(("http://", "https://")):
@@ -116,10 +116,19 @@ def _strip_tags(text: str) -> str:
     return re.sub(r"<[^>]+>", "", text)
 
 
+_QUOTE_MARKS = "\"'“”„«»‹›「」『』‘’‚ \u00a0"
+
+
+def quote_line(quote: Quote) -> str:
+    """A quote in the article's own marks („…“, « … », 「…」), then its speaker as plain text."""
+    text = quote.text.strip().strip(_QUOTE_MARKS)
+    return f"{esc(quote.open_mark)}{esc(text)}{esc(quote.close_mark)} — {esc(quote.speaker)}"
+
+
 def render_answer(answer: Answer) -> str:
     lines = [esc(answer.text)]
     for quote in answer.quotes:
-        lines.append(f"“{esc(quote.text.strip(chr(34) + '“”'))}” — <i>{esc(quote.speaker)}</i>")
+        lines.append(quote_line(quote))
     return "\n\n".join(lines)
 
 

@@ -1,6 +1,6 @@
 """Offline follow-up answers: the article's own sentences, ranked with BM25.
 
-No LLM, so no paraphrase and no invention: the answer is 1-3 sentences quoted verbatim from
+No LLM, so no paraphrase and no invention: the answer is 1-2 sentences quoted verbatim from
 the article (in article order), or an honest "not covered" when nothing matches well enough.
 BM25 is implemented here (it is ~30 lines) rather than pulling in a dependency.
 """
@@ -18,7 +18,7 @@ from bot.text.quotes import extract_quotes, normalize_for_match, verify_quotes
 from bot.text.sentences import split_sentences
 from bot.text.words import content_terms
 
-__all__ = ["BM25", "NOT_COVERED", "PREFIX", "answer_extractive"]
+__all__ = ["BM25", "NOT_COVERED", "PREFIX", "answer_extractive", "answer_kind"]
 
 PREFIX = "From the article: "
 NOT_COVERED = "The article doesn't seem to cover that."
@@ -29,14 +29,16 @@ _QUESTION_NOISE = frozenset(
         """tell know article story piece explain describe mean means meant happen happened
         happening please think held hold take took taken place go going went come came do
         done make made give gave kind sort thing things anything something about detail
-        details more info information else other further"""
+        details more info information else other further much many long old far often big
+        large tall"""
     )
 )
 
 CONTEXT_WEIGHT = 0.3  # the previous question helps with "what about him?", but less
-MIN_COVERAGE = 0.4  # share of the question's (idf-weighted) terms the best sentence must match
-KEEP_RATIO = 0.6  # further sentences must score at least this share of the best
-MAX_SENTENCES = 3
+MIN_COVERAGE = 0.5  # share of the question's (idf-weighted) terms an answer sentence must match
+LOOSE_COVERAGE = 0.4  # the same when it matches at least two of them
+KEEP_RATIO = 0.8  # a second sentence must score at least this share of the best
+MAX_SENTENCES = 2
 
 
 class BM25:
@@ -90,27 +92,42 @@ def _sentences(article: Article) -> list[_Sentence]:
 
 
 _WHERE = re.compile(
-    r"\b(?:in|at|to|from|near|outside)\s+(?:the\s+)?[A-Z]|\b(?:capital|city|town|village|"
-    r"country|region|province|venue|headquarters|border)\b"
+    r"\b(?:in|at|to|from|near|outside|based|headquartered)\s+(?:the\s+)?[A-Z]|\b(?:capital|city|town|"
+    r"village|country|region|province|venue|headquarters|border)\b"
 )
 _WHEN = re.compile(
     r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
     r"April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|"
-    r"Aug|Sep|Sept|Oct|Nov|Dec|yesterday|today|tomorrow|tonight|week|month|year)\b|\b\d{4}\b"
+    r"Aug|Sep|Sept|Oct|Nov|Dec|yesterday|today|tomorrow|tonight|week|weeks|month|months|year|"
+    r"years|spring|summer|autumn|fall|winter|ago|century|decade|morning|afternoon|evening)\b"
+    r"|\b\d{4}\b|\b\d{1,2}:\d\d\b"
 )
-_NUMBER = re.compile(r"\d")
+_NUMBER = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+    r"forty|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|billions|dozen|"
+    r"dozens|half|third|quarter|percent|twice|double|triple)\b",
+    re.IGNORECASE,
+)
+# A name not at the start of its sentence: "cut by Mayor Anna Keller", "developed by Medivo".
+_NAME = re.compile(r"(?<=[\w,;:] )[A-Z][\w'’-]+|^[A-Z][\w'’-]+ [A-Z][\w'’-]+")
+
+# What a question's first words ask for, and what an answer must then contain.
+_KINDS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
+    (("how much", "how many", "how long", "how old", "how far", "how big", "how large",
+      "how often", "how tall", "what percentage", "what share", "what price"), _NUMBER),
+    (("when", "what time", "what year", "what day", "since when"), _WHEN),
+    (("where",), _WHERE),
+    (("who", "whom", "whose", "which company", "which firm"), _NAME),
+)
 
 
-def _answer_type_boost(question: str, sentence: str) -> float:
-    """A small nudge towards sentences that contain the kind of thing asked for."""
-    q = question.lower()
-    if q.startswith("where") and _WHERE.search(sentence):
-        return 1.2
-    if q.startswith("when") and _WHEN.search(sentence):
-        return 1.2
-    if q.startswith(("how many", "how much", "how long", "how old")) and _NUMBER.search(sentence):
-        return 1.2
-    return 1.0
+def answer_kind(question: str) -> re.Pattern[str] | None:
+    """The kind of token the answer must contain (a number, a date, a place, a name), if any."""
+    q = " ".join(question.lower().split())
+    for starts, kind in _KINDS:
+        if q.startswith(starts):
+            return kind
+    return None
 
 
 def _query(question: str, context: str | None) -> tuple[dict[str, float], list[str]]:
@@ -141,11 +158,30 @@ def _names_missing(question: str, article: Article) -> bool:
     return any(name.lower() not in text for name in names)
 
 
-def answer_extractive(article: Article, question: str, *, context: str | None = None) -> Answer:
-    """Answer ``question`` with 1-3 verbatim article sentences, or found=False.
+def _matches(term: str, terms: list[str]) -> bool:
+    """The term, or one sharing its first five letters: stems miss "corroded" vs "corrosion"."""
+    if term in terms:
+        return True
+    return len(term) >= 5 and any(len(t) >= 5 and t[:5] == term[:5] for t in terms)
 
-    ``context`` is the previous question of the conversation; its terms count at
-    CONTEXT_WEIGHT, and stand in for the question's own when it has none ("what else?").
+
+def _relevant(bm25: BM25, own: list[str], terms: list[str]) -> bool:
+    """A sentence matches enough of the question: MIN_COVERAGE of its idf-weighted terms, or
+    LOOSE_COVERAGE when it matches two or more of them. A term the article never uses counts
+    fully against it ("weather in Paris")."""
+    total = sum(bm25.idf(t) for t in own)
+    matched = [t for t in own if _matches(t, terms)]
+    share = sum(bm25.idf(t) for t in matched) / total if total > 0 else 0.0
+    return share >= MIN_COVERAGE or (len(matched) >= 2 and share >= LOOSE_COVERAGE)
+
+
+def answer_extractive(article: Article, question: str, *, context: str | None = None) -> Answer:
+    """Answer ``question`` with 1-2 verbatim article sentences, or found=False.
+
+    A "how much / when / who / where" question is answered only by sentences that contain a
+    number, a date, a name or a place; any question only by sentences that match enough of
+    what it asks (MIN_COVERAGE). ``context`` is the previous question of the conversation; its
+    terms count at CONTEXT_WEIGHT, and stand in for the question's own when it has none.
     """
     not_found = Answer(text=NOT_COVERED, engine="extractive", found=False)
     sentences = _sentences(article)
@@ -153,6 +189,7 @@ def answer_extractive(article: Article, question: str, *, context: str | None = 
     if not sentences or not own or _names_missing(question, article):
         return not_found
     bm25 = BM25([s.terms for s in sentences])
+    kind = answer_kind(question)
     first_seen: set[int] = set()
     for term in own:
         # The sentence that first mentions a term usually introduces it ("Spokesman Dmitry
@@ -160,22 +197,19 @@ def answer_extractive(article: Article, question: str, *, context: str | None = 
         first = next((s.index for s in sentences if term in s.terms), None)
         if first is not None:
             first_seen.add(first)
-    scores = []
+    scores: dict[int, float] = {}
     for s in sentences:
-        score = bm25.score(s.index, weights) * _answer_type_boost(question, s.text)
-        if s.index in first_seen:
-            score *= 1.15
-        scores.append(score)
-    best = max(range(len(sentences)), key=lambda i: scores[i])
-    if scores[best] <= 0:
+        if kind is not None and not kind.search(s.text):
+            continue  # "How many lanes?" is not answered by a sentence without a number
+        if not _relevant(bm25, own, s.terms):
+            continue
+        score = bm25.score(s.index, weights) * (1.15 if s.index in first_seen else 1.0)
+        if score > 0:
+            scores[s.index] = score
+    if not scores:
         return not_found
-    # Relevance threshold: the best sentence must match enough of what was asked. A term the
-    # article never uses counts fully against it ("weather in Paris").
-    total = sum(bm25.idf(t) for t in own)
-    matched = sum(bm25.idf(t) for t in own if t in sentences[best].terms)
-    if total <= 0 or matched / total < MIN_COVERAGE:
-        return not_found
-    ranked = sorted(range(len(sentences)), key=lambda i: scores[i], reverse=True)
+    best = max(scores, key=lambda i: scores[i])
+    ranked = sorted(scores, key=lambda i: scores[i], reverse=True)
     keep = [i for i in ranked[:MAX_SENTENCES] if scores[i] >= KEEP_RATIO * scores[best]]
     chosen = [sentences[i].text for i in sorted(keep)]
     return Answer(

@@ -12,18 +12,25 @@ import itertools
 from dataclasses import dataclass
 
 from bot.text.lexicon import (
+    ACCORDING,
+    AFTER_QUOTE_ONLY,
     AUX_ADVERBS,
     BREAKERS,
     CALENDAR,
     CUE_WORDS,
+    DEFINITE,
     DETERMINERS,
+    FEMALE_SUBJECT,
     FUNCTION_WORDS,
     INVERTIBLE,
+    MALE_SUBJECT,
     ORGANISATION_NOUNS,
     PARTICIPLES,
+    PARTICLES,
     PHRASAL_CUES,
     PREPOSITIONS,
     PRONOUNS,
+    ROLE_WORDS,
 )
 from bot.text.names import (
     Tok,
@@ -78,17 +85,41 @@ def _name_subject(toks: list[Tok], i: int, j: int, people: People) -> Subject | 
     return Subject(text, "np")  # an organisation, place or outlet: "Norrland", "The Post"
 
 
-def subject_forward(toks: list[Tok], i: int, end: int, people: People) -> Subject | None:
-    """A subject starting at toks[i]: "he", "Anna Keller", "a city spokesman"."""
+def subject_forward(
+    toks: list[Tok], i: int, end: int, people: People, *, loose: bool = False
+) -> Subject | None:
+    """A subject starting at toks[i]: "he", "Anna Keller", "a city spokesman".
+
+    ``loose``: after "according to", where any short description may precede the name
+    ("по словам инженера Ольги Смирновой").
+    """
     if i >= end:
         return None
     t = toks[i]
+    # French "il" is "he", Italian "il" is "the": before a noun it is the article.
+    if t.low in DETERMINERS and i + 1 < end and toks[i + 1].is_word:
+        return _np_forward(toks, i, end, people)
     if t.low in PRONOUNS:
         return Subject(t.low, "pronoun")
-    if t.low in DETERMINERS:
-        return _np_forward(toks, i, end, people)
     if is_name_word(t):
         return _name_subject(toks, i, name_end(toks, i, end), people)
+    return _described_name_forward(toks, i, end, people, loose)
+
+
+def _described_name_forward(
+    toks: list[Tok], i: int, end: int, people: People, loose: bool
+) -> Subject | None:
+    """A name after a lower-case description: 'said spokesman Tom Lind', '— сказал министр
+    иностранных дел Сергей Лавров'. Only a title may open the description."""
+    if toks[i].low not in ROLE_WORDS and not loose:
+        return None
+    for k in range(i + 1, min(end, i + 5)):
+        t = toks[k]
+        if is_name_word(t):
+            sub = _name_subject(toks, k, name_end(toks, k, end), people)
+            return sub if sub is not None and sub.kind == "name" else None
+        if not t.is_word or t.low in BREAKERS or t.low in PREPOSITIONS or t.low in CUE_WORDS:
+            return None
     return None
 
 
@@ -172,9 +203,16 @@ def _name_backward(toks: list[Tok], k: int, start: int, people: People) -> Subje
         described = _described_backward(toks, i - 2, start)
         if described is not None:
             return Subject(" ".join([described.text, *(x.text for x in toks[i - 1 : k + 1])]), "np")
-    if toks[i].low in DETERMINERS:  # "The Council said"
+    if toks[i].low in DETERMINERS:  # "The Council said"; but "Der Bauleiter Tomas Varga sagte"
+        named = _name_subject(toks, i + 1, k + 1, people) if i < k else None
+        if named is not None and named.kind == "name" and len(named.text.split()) >= 2:
+            return named
         return Subject(" ".join(x.text for x in toks[i : k + 1]), "np")
     if i - 1 >= start and toks[i - 1].low in DETERMINERS:  # "the Harbour Board said"
+        if toks[i - 1].low in PARTICLES:  # "de Vries said", unless "de" is Dutch "the"
+            named = _name_subject(toks, i, k + 1, people)
+            if named is not None and named.kind == "name":
+                return named
         return Subject(" ".join(x.text for x in toks[i - 1 : k + 1]), "np")
     return _name_subject(toks, i, k + 1, people)
 
@@ -212,7 +250,7 @@ def _clause_subject(toks: list[Tok], start: int, j: int, people: People) -> Subj
         prev = toks[k - 1].low if k > start else ""
         if prev in PREPOSITIONS or prev in DETERMINERS:
             continue
-        if t.low in ("he", "she"):
+        if t.low in MALE_SUBJECT or t.low in FEMALE_SUBJECT:
             return Subject(t.low, "pronoun")
         if is_name_word(t) and t.low not in FUNCTION_WORDS:
             e = k
@@ -227,13 +265,28 @@ def _clause_subject(toks: list[Tok], start: int, j: int, people: People) -> Subj
 # --- cues --------------------------------------------------------------------------------------
 
 
-def cue_length(toks: list[Tok], i: int, end: int) -> int:
-    """Length in tokens of a speech cue starting at toks[i], 0 if there is none."""
+def cue_length(toks: list[Tok], i: int, end: int, *, after_quote: bool = False) -> int:
+    """Length in tokens of a speech cue starting at toks[i], 0 if there is none.
+
+    ``after_quote``: toks[i] directly follows a quotation, where a few more words are cues
+    (German "„…“, so Scholz").
+    """
     t = toks[i]
-    if i + 1 < end and (t.low, toks[i + 1].low) in PHRASAL_CUES:
-        return 2
+    for phrase in PHRASAL_CUES:
+        n = len(phrase)
+        if i + n <= end and phrase[0] == t.low and tuple(x.low for x in toks[i : i + n]) == phrase:
+            return n
+    if t.low in AFTER_QUOTE_ONLY and not after_quote:
+        return 0
+    if t.is_cap and (t.low,) in ACCORDING:
+        return 1  # "Selon X, « … »" opens its sentence
     # Speech verbs are lower case mid-sentence: "States" or "Post" are names, not cues.
     return 1 if t.low in CUE_WORDS and not t.is_cap else 0
+
+
+def _according(toks: list[Tok], i: int, n: int) -> bool:
+    """True when the cue toks[i:i+n] is "according to" (or "selon", "laut", "по словам")."""
+    return tuple(x.low for x in toks[i : i + n]) in ACCORDING
 
 
 def attribute_after(toks: list[Tok], i: int, end: int, people: People) -> Subject | None:
@@ -245,10 +298,10 @@ def attribute_after(toks: list[Tok], i: int, end: int, people: People) -> Subjec
         i += 1
     if i >= end:
         return None
-    n = cue_length(toks, i, end)
+    n = cue_length(toks, i, end, after_quote=True)
     if n:
-        if toks[i].low == "according":
-            return subject_forward(toks, i + 2, end, people)
+        if _according(toks, i, n):
+            return subject_forward(toks, i + n, end, people, loose=True)
         k = i + n
         while k < end and toks[k].low in AUX_ADVERBS:
             k += 1
@@ -272,15 +325,15 @@ def is_according(toks: list[Tok], i: int, end: int) -> bool:
     """True when the text after a quote starts with "according to"."""
     while i < end and toks[i].text in ",—–-":
         i += 1
-    return i + 1 < end and toks[i].low == "according" and toks[i + 1].low == "to"
+    return i < end and _according(toks, i, cue_length(toks, i, end))
 
 
 def attribute_before(toks: list[Tok], start: int, j: int, people: People) -> Subject | None:
     """Attribution before a quote: 'X said: "', 'X said that the "', 'According to X, "'."""
     cues = [k for k in range(start, j) if cue_length(toks, k, j)]
     for n, k in enumerate(reversed(cues)):
-        if toks[k].low == "according":
-            sub = subject_forward(toks, k + 2, j, people)
+        if _according(toks, k, cue_length(toks, k, j)):
+            sub = subject_forward(toks, k + cue_length(toks, k, j), j, people, loose=True)
             if sub is not None:
                 return sub
             continue
@@ -309,7 +362,7 @@ def speaker_name(subject: Subject, people: People) -> str:
     person has it.
     """
     words = subject.text.split()
-    if subject.kind != "np" or words[0].lower() != "the":
+    if subject.kind != "np" or words[0].lower() not in DEFINITE:
         return subject.text
     head = list(itertools.takewhile(lambda w: w.lower() not in _OWNED_BY, words[1:]))  # "the mayor of X"
     role = role_key(head) if 1 <= len(head) <= 3 else None

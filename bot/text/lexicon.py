@@ -1,4 +1,4 @@
-"""The English words attribution reads: speech verbs, titles and roles, closed-class words.
+"""The words attribution reads: speech verbs, titles and roles, closed-class words.
 
 Only general vocabulary lives here, never names of people, places or organisations: whoever a
 story is about, it reports speech with the same verbs ("said", "told", "according to"), puts the
@@ -8,21 +8,31 @@ same titles before names ("Mr", "Mayor") and the same kinds of nouns in organisa
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+
+from bot.text.languages import languages
+
 __all__ = [
+    "ACCORDING",
+    "AFTER_QUOTE_ONLY",
     "AUX_ADVERBS",
     "BREAKERS",
     "CALENDAR",
     "CUE_WORDS",
+    "DEFINITE",
     "DETERMINERS",
     "FEMALE_NOUNS",
     "FEMALE_PRONOUNS",
+    "FEMALE_SUBJECT",
     "FEMALE_TITLES",
     "FUNCTION_WORDS",
     "INVERTIBLE",
     "LOCATIVES",
     "MALE_NOUNS",
     "MALE_PRONOUNS",
+    "MALE_SUBJECT",
     "MALE_TITLES",
+    "NEGATIONS",
     "ORGANISATION_NOUNS",
     "PARTICIPLES",
     "PARTICLES",
@@ -32,63 +42,11 @@ __all__ = [
     "ROLE_WORDS",
 ]
 
-# --- reporting verbs ---------------------------------------------------------------------------
-
-_SPEECH_BASES = """say tell add state write ask warn insist explain note point declare announce
-argue claim continue recall reply respond remark observe comment tweet post admit acknowledge
-concede confirm caution urge vow promise predict suggest stress emphasise emphasize maintain
-contend counter quip joke exclaim shout yell cry whisper testify conclude report complain
-charge allege assert affirm reiterate lament boast brag tout scoff plead demand wonder muse
-concur agree disagree deny reveal disclose recount sing chant proclaim""".split()
-
-_IRREGULAR = {
-    "say": ("say", "says", "said", "saying"),
-    "tell": ("tell", "tells", "told", "telling"),
-    "write": ("write", "writes", "wrote", "writing", "written"),
-    "sing": ("sing", "sings", "sang", "singing"),
-    "cry": ("cry", "cries", "cried", "crying"),
-    "reply": ("reply", "replies", "replied", "replying"),
-    "testify": ("testify", "testifies", "testified", "testifying"),
-    "quip": ("quip", "quips", "quipped", "quipping"),
-    "concur": ("concur", "concurs", "concurred", "concurring"),
-    "deny": ("deny", "denies", "denied", "denying"),
-}
-
-
-def _forms(base: str) -> tuple[str, ...]:
-    if base in _IRREGULAR:
-        return _IRREGULAR[base]
-    if base.endswith("e"):
-        return (base, base + "s", base + "d", base[:-1] + "ing")
-    if base.endswith(("sh", "ch", "ss")):
-        return (base, base + "es", base + "ed", base + "ing")
-    return (base, base + "s", base + "ed", base + "ing")
-
-
-CUE_WORDS = frozenset(f for b in _SPEECH_BASES for f in _forms(b))
-# Participles continue the subject of their clause ("..., adding: '...'"), never invert.
-PARTICIPLES = frozenset(f for f in CUE_WORDS if f.endswith("ing"))
-# Cues that may precede their subject ('"...," said Smith'). Not "told": its noun is the listener.
-INVERTIBLE = frozenset(
-    f for b in _SPEECH_BASES if b not in ("tell", "urge", "warn", "report", "post") for f in _forms(b)
-) - PARTICIPLES
-# Two-word cues where the first word alone is not a speech verb.
-PHRASAL_CUES = frozenset({
-    ("point", "out"), ("points", "out"), ("pointed", "out"), ("pointing", "out"),
-    ("went", "on"), ("goes", "on"), ("according", "to"), ("put", "it"), ("puts", "it"),
-})
-
-# --- pronouns ----------------------------------------------------------------------------------
-
-PRONOUNS = frozenset("he she they it i we you".split())
-MALE_PRONOUNS = frozenset("he him his himself".split())
-FEMALE_PRONOUNS = frozenset("she her hers herself".split())
-
 # --- titles and roles --------------------------------------------------------------------------
 
 # Titles and roles that precede a name ("Mayor Anna Keller", "union leader Tomas Varga"); the
 # name itself starts after the last of them.
-ROLE_WORDS = frozenset(
+_ENGLISH_ROLE_WORDS = frozenset(
     """mr mrs ms miss mx dr prof professor sir dame lord lady madam rev reverend father
     president vice prime minister foreign defence defense interior finance secretary
     spokesman spokeswoman spokesperson chancellor senator sen rep representative gov governor
@@ -145,7 +103,7 @@ PARTICLES = frozenset("de da del della der di du van von bin ibn al el la le ter
 # --- closed-class words ------------------------------------------------------------------------
 
 # Capitalised only because they open a sentence: never part of a name.
-FUNCTION_WORDS = frozenset(
+_ENGLISH_FUNCTION_WORDS = frozenset(
     """the a an and but or nor so yet in on at as for with after before when while if this
     that these those it its there here according meanwhile however also since although though
     because from by to of his her their our my we they he she i you what why how who where
@@ -155,7 +113,7 @@ FUNCTION_WORDS = frozenset(
 )
 
 # Determiners that open a descriptive subject: "a city spokesman said".
-DETERMINERS = frozenset(
+_ENGLISH_DETERMINERS = frozenset(
     "the a an one another his her its their this that these those some several two three".split()
 )
 
@@ -176,4 +134,57 @@ AUX_ADVERBS = frozenset(
     recently again repeatedly reportedly further publicly privately separately earlier
     subsequently simply only just even already frankly bluntly flatly angrily famously
     quietly openly initially finally first last today yesterday tonight""".split()
+)
+
+_ENGLISH_CLOSED = _ENGLISH_FUNCTION_WORDS | BREAKERS | PREPOSITIONS | AUX_ADVERBS
+
+# --- reporting verbs, pronouns: from the per-language data files ------------------------------
+
+_LANGS = languages()
+
+
+def _foreign(words: Iterable[str]) -> frozenset[str]:
+    """Other languages' closed-class words, minus any that are English words of another kind
+    (Polish "on" is "he" but English "on" is a preposition)."""
+    return frozenset(words) - _ENGLISH_CLOSED
+
+
+def _all(field: str) -> Iterator[str]:
+    for lang in _LANGS:
+        yield from getattr(lang, field)
+
+
+_PHRASES = frozenset(v for v in _all("speech_verbs") if " " in v) | frozenset(_all("according_to"))
+# Speech cues of one word; cues of several words ("a déclaré", "according to") are matched as
+# token sequences (``PHRASAL_CUES``).
+CUE_WORDS = frozenset(v for v in _all("speech_verbs") if " " not in v) | frozenset(
+    a for a in _all("according_to") if " " not in a
+)
+# Cues that count only right after a closing quote mark: German "„…“, so Scholz".
+AFTER_QUOTE_ONLY = frozenset(_all("after_quote_only"))
+# Participles continue the subject of their clause ("..., adding: '...'"), never invert.
+PARTICIPLES = frozenset(_all("participles"))
+# Cues that may precede their subject ('"...," said Smith'). Not "told": its noun is the listener.
+INVERTIBLE = CUE_WORDS - PARTICIPLES - frozenset(_all("not_invertible"))
+# Cues of several words, as token tuples, longest first.
+PHRASAL_CUES = tuple(sorted({tuple(p.split()) for p in _PHRASES}, key=len, reverse=True))
+# "according to X", "selon X", "laut X": the subject follows the phrase.
+ACCORDING = frozenset(tuple(a.split()) for a in _all("according_to"))
+NEGATIONS = frozenset(_all("negations"))
+
+# --- pronouns ----------------------------------------------------------------------------------
+
+MALE_SUBJECT = frozenset({"he"}) | _foreign(_all("male_pronouns"))
+FEMALE_SUBJECT = frozenset({"she"}) | _foreign(_all("female_pronouns"))
+PRONOUNS = frozenset("he she they it i we you".split()) | MALE_SUBJECT | FEMALE_SUBJECT
+MALE_PRONOUNS = frozenset("he him his himself".split()) | MALE_SUBJECT
+FEMALE_PRONOUNS = frozenset("she her hers herself".split()) | FEMALE_SUBJECT
+
+# Other languages' determiners ("der", "le", "el") and titles ("Bundeskanzlerin", "ministre").
+DETERMINERS = _ENGLISH_DETERMINERS | _foreign(_all("determiners"))
+DEFINITE = frozenset(_all("definite"))
+ROLE_WORDS = _ENGLISH_ROLE_WORDS | frozenset(_all("titles"))
+# Capitalised at a sentence start, never part of a name: "Der Bauleiter", "Selon Claire Dubois".
+FUNCTION_WORDS = _ENGLISH_FUNCTION_WORDS | (
+    (_foreign(_all("determiners")) | frozenset(a.split()[0] for a in _all("according_to"))) - PARTICLES
 )

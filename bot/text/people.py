@@ -22,9 +22,11 @@ from bot.text.lexicon import (
     CUE_WORDS,
     DETERMINERS,
     FEMALE_PRONOUNS,
+    FEMALE_SUBJECT,
     FUNCTION_WORDS,
     LOCATIVES,
     MALE_PRONOUNS,
+    MALE_SUBJECT,
     ORGANISATION_NOUNS,
     PARTICLES,
     PREPOSITIONS,
@@ -302,7 +304,7 @@ class People:
         pronoun's gender beats a single more recent candidate of unknown gender. With no
         candidate, the most recent person of the pronoun's known gender.
         """
-        want = "m" if pronoun == "he" else "f" if pronoun == "she" else None
+        want = "m" if pronoun in MALE_SUBJECT else "f" if pronoun in FEMALE_SUBJECT else None
         if want is None:
             return None  # "they"/"it" would need noun-phrase coreference
         upto = bisect.bisect_left(self._mention_starts, pos)
@@ -345,7 +347,9 @@ class People:
         i = 0
         while i < n:
             t = toks[i]
-            if not is_name_word(t) or t.low in FUNCTION_WORDS or any(a <= t.start < b for a, b in headlines):
+            # A capitalised article opens a sentence, not a name ("Der Bauleiter Tomas Varga").
+            if (not is_name_word(t) or t.low in FUNCTION_WORDS or t.low in DETERMINERS
+                    or any(a <= t.start < b for a, b in headlines)):
                 i += 1
                 continue
             j = i + 1

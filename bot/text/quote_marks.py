@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["MarkedSpan", "quoted_spans"]
+__all__ = ["DEFAULT_MARKS", "MarkedSpan", "marks_of", "quoted_spans"]
 
 # Opening double marks and what may close them. "»…«" is German; "”…”" is a common
 # typo/house style; "''…''" and "``…''" are how some archives (e.g. NYT) encode double quotes.
@@ -51,6 +51,9 @@ def _opening_position(text: str, i: int, width: int) -> bool:
 def _closing_position(text: str, i: int, width: int) -> bool:
     before = text[i - 1] if i > 0 else " "
     after = text[i + width] if i + width < len(text) else " "
+    if before.isspace() and after.isspace():
+        # 'ourselves? " she wrote': a loose mark right after the end of a sentence closes.
+        return text[:i].rstrip()[-1:] in ".,?!…"
     return not before.isspace() and after in _CLOSE_AFTER
 
 
@@ -114,6 +117,54 @@ def _single_spans(text: str, start: int, end: int) -> list[MarkedSpan]:
     return spans
 
 
+_DASHES = "—–―"
+# Where a dash-introduced quote ends: a dash after a space, the attribution follows
+# ("— Мы готовы, — сказал он", "—Vamos a ganar —dijo el ministro—").
+_DASH_END = re.compile(r"[,]?\s+[—–―]")
+
+
+def _dash_spans(text: str) -> list[MarkedSpan]:
+    """Paragraphs that open with a dash are a quotation in much of Europe's press: the quote
+    runs to the next spaced dash (the attribution) or to the paragraph's end."""
+    spans: list[MarkedSpan] = []
+    for para in re.finditer(r"[^\n]+", text):
+        p_start, p_end = para.span()
+        line = para.group()
+        lead = len(line) - len(line.lstrip())
+        if len(line) <= lead + 1 or line[lead] not in _DASHES:
+            continue
+        inner = p_start + lead + 1
+        while inner < p_end and text[inner] in " \u00a0":
+            inner += 1
+        if inner >= p_end or not text[inner].isupper():
+            continue
+        end = _DASH_END.search(text, inner, p_end)
+        inner_end = end.start() if end else p_end
+        spans.append(MarkedSpan(p_start + lead, inner_end, inner, inner_end))
+    return spans
+
+
+DEFAULT_MARKS = ("“", "”")
+_PAIRS = {"“": "”", "„": "“", "«": "»", "»": "«", "「": "」", "『": "』", "”": "”", '"': '"',
+          "‘": "’", "‚": "‘", "‹": "›", "'": "'", "''": "''", "``": "''"}
+
+
+def marks_of(text: str, span: MarkedSpan) -> tuple[str, str]:
+    """The quotation marks the text itself puts around ``span``: „…“, « … », 「…」.
+
+    French spacing inside guillemets is kept (as a no-break space); a dash-introduced quote,
+    or one whose marks are only ASCII stand-ins (``, ''), gets typographic double quotes.
+    """
+    opener = text[span.start : span.inner_start].strip()
+    if opener not in _PAIRS or opener in ("``", "''"):
+        return DEFAULT_MARKS
+    closer = text[span.inner_end : span.end].strip() or _PAIRS[opener]
+    if opener == '"':
+        return DEFAULT_MARKS
+    pad = "\u00a0" if text[span.inner_start : span.inner_start + 1].isspace() else ""
+    return opener + pad, pad + closer
+
+
 def quoted_spans(text: str) -> list[MarkedSpan]:
     """All quoted passages in ``text``, outermost only, in document order.
 
@@ -128,4 +179,6 @@ def quoted_spans(text: str) -> list[MarkedSpan]:
         if span.start > prev:
             singles.extend(_single_spans(text, prev, span.start))
         prev = max(prev, span.end)
-    return sorted(doubles + singles, key=lambda s: s.start)
+    found = doubles + singles
+    dashed = [d for d in _dash_spans(text) if not any(d.start <= m.start < d.end for m in found)]
+    return sorted(found + dashed, key=lambda s: s.start)

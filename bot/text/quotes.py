@@ -1,31 +1,27 @@
-"""Direct quotes: extraction with speaker attribution, ranking, and verification.
+"""Direct quotes: extraction, ranking, and verification.
 
-Extraction finds text between quotation marks (:mod:`.quote_marks`), then reads the words
-around it for a speech cue and its subject (:mod:`.attribution`). Pronoun subjects resolve to
-the most recent person the article is about, and short references ("Ms Keller", "the mayor")
-expand to the full name the article introduced ("Anna Keller") (:mod:`.people`).
-
-Verification is deliberately strict and pure: a quote shown to users must occur verbatim in
-the article (modulo typography) and its speaker must be named there. It is what stands between
-an LLM's paraphrase or invention and a quote presented as real.
+Where the quotes are and who speaks them is :mod:`.quote_spans`; here they become the quotes
+shown to users. Verification is deliberately strict and pure: a quote shown to users must lie
+inside one quotation of the article (modulo typography), and its speaker must be the one the
+article credits with it. It is what stands between an LLM's paraphrase or invention, or a
+quote spliced across narration, and a quote presented as real.
 """
 
 from __future__ import annotations
 
-import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
 
 from bot.models import Quote
-from bot.text.attribution import Subject, attribute_after, attribute_before, is_according, speaker_name
-from bot.text.names import tokenize
-from bot.text.people import People
-from bot.text.quote_marks import MarkedSpan, quoted_spans
-from bot.text.sentences import sentence_spans
+from bot.text.lexicon import NEGATIONS
+from bot.text.quote_marks import quoted_spans
+from bot.text.quote_spans import MIN_QUOTE_WORDS, Attributor, QuoteSpan, find_quote_spans
+from bot.text.unspaced import speech_words
 from bot.text.words import STOPWORDS, words
 
 __all__ = [
+    "MAX_SPEAKER",
     "MIN_QUOTE_WORDS",
     "QuoteSpan",
     "extract_quotes",
@@ -36,141 +32,8 @@ __all__ = [
     "verify_quotes",
 ]
 
-# Fewer words than this between quote marks is a scare quote or a term ("an 'invasion'"),
-# not something worth showing as a quote.
-MIN_QUOTE_WORDS = 4
 # Verification is a little more lenient: "We will win" is a real (short) quote.
 _MIN_VERIFY_WORDS = 3
-
-
-@dataclass(frozen=True)
-class QuoteSpan:
-    """A direct quote located in a text.
-
-    ``start``/``end`` cover the quote including its marks; ``text`` is the content between
-    them (trimmed, a trailing comma dropped). ``speaker`` is None when no attribution was found.
-    """
-
-    start: int
-    end: int
-    text: str
-    speaker: str | None
-    via_pronoun: bool = False
-
-
-def _is_speech(content: str) -> bool:
-    """Long enough to be a quote, and not the Title Case name of a book, song or slogan."""
-    words = content.split()
-    if len(words) < MIN_QUOTE_WORDS:
-        return False
-    long_words = [w for w in words if len(w) > 3 and w[0].isalpha()]
-    title_case = sum(w[0].isupper() for w in long_words)
-    return not (len(words) <= 12 and long_words and title_case >= 0.8 * len(long_words)
-                and title_case >= 2)
-
-
-def _clean_content(text: str) -> str:
-    # '"We will win," he said' quotes "We will win": the comma belongs to the attribution.
-    return re.sub(r"[\s,;:—–-]+$", "", text.strip())
-
-
-class _Attributor:
-    """Speakers for the quotes of one text, in document order.
-
-    Stateful on purpose: a pronoun points back to earlier speakers, and a quote with no
-    attribution of its own may continue the previous one.
-    """
-
-    def __init__(self, text: str, marked: list[MarkedSpan]) -> None:
-        self.text = text
-        self.toks = tokenize(text)
-        self._tok_starts = [t.start for t in self.toks]
-        self.sentences = sentence_spans(text) or [(0, len(text))]
-        self._sent_starts = [s for s, _ in self.sentences]
-        self.people = People(text, self.toks, self._sent_starts, [(m.start, m.end) for m in marked])
-        self.speakers: list[tuple[int, str]] = []  # (position, speaker) for pronoun resolution
-        self.prev_end = 0  # end of the previous quote: contexts never reach back past it
-        self.continues_until = -1  # text up to here after an attributed quote may be continued
-        self.prev_speaker: str | None = None
-
-    def _tok_index(self, pos: int) -> int:
-        return bisect.bisect_left(self._tok_starts, pos)
-
-    def _sentence_index(self, pos: int) -> int:
-        return max(0, bisect.bisect_right(self._sent_starts, pos) - 1)
-
-    def _context(self, qs: int, qe: int, next_start: int) -> tuple[int, int]:
-        """Where to look for an attribution: (start before the quote, end after it).
-
-        Before: the quote's sentence so far. After: the rest of the sentence in which it
-        closes, up to the next quote or line break, unless the quote itself ends that sentence.
-        """
-        text, sentences = self.text, self.sentences
-        k = self._sentence_index(qs)
-        pre_start = max(sentences[k][0], self.prev_end)
-        if not text[pre_start:qs].strip() and k > 0 and sentences[k][0] >= qs - 2:
-            # 'She said:\n\n"..."' - the attribution is the previous sentence, ending in ':'.
-            ps, pe = sentences[k - 1]
-            if text[ps:pe].rstrip().endswith(":"):
-                pre_start = max(ps, self.prev_end)
-        s_end = sentences[self._sentence_index(max(qs, qe - 1))][1]
-        post_end = qe if qe >= s_end else min(s_end, next_start)
-        newline = text.find("\n", qe, post_end)
-        return pre_start, post_end if newline == -1 else newline
-
-    def _subject(self, qs: int, qe: int, pre_start: int, post_end: int) -> tuple[Subject | None, bool]:
-        """The quote's subject, and whether the text after the quote attributes it."""
-        toks, people = self.toks, self.people
-        tq, te = self._tok_index(qe), self._tok_index(post_end)
-        after = attribute_after(toks, tq, te, people) if te > tq else None
-        before = attribute_before(toks, self._tok_index(pre_start), self._tok_index(qs), people) \
-            if qs > pre_start else None
-        prefer_before = before is not None and (
-            after is None
-            or (after.kind == "np" and before.kind != "np")  # a named speaker beats "a source"
-            or is_according(toks, tq, te)  # '... "quote", according to the readout'
-        )
-        return (before if prefer_before else after), after is not None
-
-    def span(self, m: MarkedSpan, next_start: int) -> QuoteSpan:
-        qs, qe = m.start, m.end
-        pre_start, post_end = self._context(qs, qe, next_start)
-        subject, after = self._subject(qs, qe, pre_start, post_end)
-        speaker: str | None = None
-        via_pronoun = False
-        if subject is not None and subject.kind == "pronoun":
-            speaker = self.people.resolve_pronoun(qs, subject.text, self.speakers)
-            via_pronoun = speaker is not None
-        elif subject is not None:
-            speaker = speaker_name(subject, self.people)
-        elif self.prev_speaker is not None and not self.text[self.continues_until : qs].strip():
-            # News convention: a quote right after another (same or next paragraph) with no
-            # attribution of its own continues the previous speaker.
-            speaker = self.prev_speaker
-        self.prev_speaker = speaker
-        if speaker is not None:
-            self.speakers.append((qs, speaker))
-            self.continues_until = post_end if after else qe
-            while self.continues_until < len(self.text) and self.text[self.continues_until] in ".!?,":
-                self.continues_until += 1
-        self.prev_end = qe
-        content = _clean_content(self.text[m.inner_start : m.inner_end])
-        return QuoteSpan(qs, qe, content, speaker, via_pronoun)
-
-
-def find_quote_spans(text: str) -> list[QuoteSpan]:
-    """Every quoted passage of at least MIN_QUOTE_WORDS words, with its speaker (or None).
-
-    In document order; offsets refer to ``text``. The building block of
-    :func:`extract_quotes`, public for benchmarks that need positions.
-    """
-    all_marked = quoted_spans(text)
-    marked = [m for m in all_marked if _is_speech(text[m.inner_start : m.inner_end])]
-    if not marked:
-        return []
-    attributor = _Attributor(text, all_marked)
-    ends = [m.start for m in marked[1:]] + [len(text)]
-    return [attributor.span(m, next_start) for m, next_start in zip(marked, ends, strict=True)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -222,7 +85,8 @@ def extract_quotes(text: str, *, limit: int | None = None) -> list[Quote]:
         if key in seen:
             continue  # the same quote repeated (e.g. in a caption or pull quote)
         seen.add(key)
-        quotes.append(Quote(text=span.text, speaker=span.speaker))
+        quotes.append(Quote(text=span.text, speaker=span.speaker,
+                            open_mark=span.marks[0], close_mark=span.marks[1]))
     if limit is not None:
         return rank_quotes(quotes, limit)
     return quotes
@@ -246,6 +110,8 @@ _TITLES = re.compile(
     r"minister|secretary|chancellor|king|queen|prince|princess|pope|spokesman|"
     r"spokeswoman)(?:\.?\s+|\.?$))+",
 )
+MAX_SPEAKER = 60
+_LINKISH = re.compile(r"[<>@#]|https?:|www\.|\w\.(?:com|org|net|ru|de|uk|io)\b", re.IGNORECASE)
 _NON_SPEAKERS = frozenset(
     "he she they it i we you him her them someone somebody unknown anonymous unnamed".split()
 )
@@ -294,38 +160,119 @@ def _contains_word_seq(haystack: str, needle: str, pos: int) -> int:
         pos = at + 1
 
 
-def _verify(quote: Quote, article: str) -> bool:
-    """:func:`verify_quote` against an already normalised article."""
-    parts = _parts(quote.text)
-    if not parts or sum(len(p.split()) for p in parts) < _MIN_VERIFY_WORDS:
-        return False
+@dataclass(frozen=True)
+class _Quotation:
+    """One pair of quote marks in the article, as verification needs it."""
+
+    inner: str  # normalised content
+    speaker: str | None
+    named: bool  # the article names the speaker at the quote (not a pronoun or description)
+    near: str  # normalised text of the quote's sentence and its neighbours
+    marks: tuple[str, str]
+
+
+def _quotations(article_text: str) -> list[_Quotation]:
+    all_marked = quoted_spans(article_text)
+    if not all_marked:
+        return []
+    attributor = Attributor(article_text, all_marked)
+    sentences = attributor.sentences
+    out = []
+    ends = [m.start for m in all_marked[1:]] + [len(article_text)]
+    for m, next_start in zip(all_marked, ends, strict=True):
+        span = attributor.span(m, next_start)
+        k = attributor.sentence_index(m.start)
+        last = attributor.sentence_index(max(m.start, m.end - 1))
+        lo, hi = sentences[max(0, k - 1)][0], sentences[min(len(sentences) - 1, last + 1)][1]
+        speaker = span.speaker
+        named = speaker is not None and not span.via_pronoun and any(w[:1].isupper() for w in speaker.split())
+        out.append(_Quotation(normalize_for_match(article_text[m.inner_start : m.inner_end]), speaker,
+                              named, normalize_for_match(article_text[lo:hi]), span.marks))
+    return out
+
+
+def _negated_gap(gap: str) -> bool:
+    """True when elided text holds a negation: "We will … raise taxes" for "will not raise"."""
+    return any(w in NEGATIONS for w in re.findall(r"[^\W\d_]+", gap)) or "n't" in gap
+
+
+def _inside(parts: list[str], inner: str) -> bool:
+    """All parts occur in ``inner`` in order, no negation elided between or just before them."""
     pos = 0
-    for part in parts:
-        pos = _contains_word_seq(article, part, pos)
-        if pos < 0:
+    for n, part in enumerate(parts):
+        end = _contains_word_seq(inner, part, pos)
+        if end < 0:
             return False
+        start = end - len(part)
+        gap = inner[pos:start] if n else " ".join(inner[:start].split()[-1:])
+        if _negated_gap(gap):
+            return False
+        pos = end
+    return True
+
+
+def _speaker_tokens(speaker: str) -> set[str]:
+    s = re.sub(r"[^\w\s-]", " ", normalize_for_match(re.sub(r"['’]s\b", "", speaker)))
+    return {w for w in _TITLES.sub("", s.strip()).split() if len(w) > 1 and w not in _NON_SPEAKERS}
+
+
+def _speaker_ok(claimed: str, q: _Quotation) -> bool:
+    """The claimed speaker is the one the article gives the quotation: the same person when the
+    article names one there, else someone named in the quote's or an adjacent sentence."""
+    if q.speaker is not None and _speaker_tokens(claimed) & _speaker_tokens(q.speaker):
+        return True
+    if q.named:
+        return False  # the article credits someone else
+    key = _speaker_key(claimed)
+    return bool(key) and _contains_word_seq(q.near, key, 0) >= 0
+
+
+def _showable_speaker(speaker: str) -> bool:
+    """Plain text, at most MAX_SPEAKER characters, nothing a client would turn into a link."""
+    s = speaker.strip()
+    return 0 < len(s) <= MAX_SPEAKER and not _LINKISH.search(s)
+
+
+def _verify(quote: Quote, quotations: list[_Quotation]) -> Quote | None:
+    """:func:`verify_quote` against an article's quotations; the quote in the article's marks."""
+    parts = _parts(quote.text)
+    if not parts or sum(speech_words(p) for p in parts) < _MIN_VERIFY_WORDS:
+        return None
     key = _speaker_key(quote.speaker)
-    if not key or key in _NON_SPEAKERS:
-        return False
-    return _contains_word_seq(article, key, 0) >= 0
+    if not key or key in _NON_SPEAKERS or not _showable_speaker(quote.speaker):
+        return None
+    for q in quotations:
+        if _inside(parts, q.inner) and _speaker_ok(quote.speaker, q):
+            return quote.model_copy(update={"open_mark": q.marks[0], "close_mark": q.marks[1],
+                                            "speaker": quote.speaker.strip()})
+    return None
 
 
 def verify_quote(quote: Quote, article_text: str) -> bool:
-    """True when the quote occurs verbatim in the article and its speaker is named there.
+    """True when the quote is the article's own words and its own speaker.
 
-    Verbatim modulo case, whitespace, quote marks, apostrophes and dashes; an ellipsis in the
-    quote may join verbatim parts, which must all occur, in order. The speaker's surname
-    (last word once titles are stripped) must appear in the article as a word. Very short
-    quotes and pronoun speakers are rejected: they prove nothing.
+    The quote must lie inside one pair of quote marks in the article, verbatim modulo case,
+    whitespace, quote marks, apostrophes and dashes; an ellipsis may join parts of that same
+    quotation, in order, but may not drop a negation. The speaker must be the one the article
+    credits with that quotation (or, where it credits a pronoun or a description, someone named
+    in the quote's or an adjacent sentence), as plain text of at most MAX_SPEAKER characters.
+    Very short quotes and pronoun speakers are rejected: they prove nothing.
     """
-    return _verify(quote, normalize_for_match(article_text))
+    return _verify(quote, _quotations(article_text)) is not None
 
 
 def verify_quotes(quotes: list[Quote], article_text: str) -> tuple[list[Quote], list[Quote]]:
-    """Split ``quotes`` into (kept, dropped) with :func:`verify_quote`, order preserved."""
-    article = normalize_for_match(article_text)
+    """Split ``quotes`` into (kept, dropped) with :func:`verify_quote`, order preserved.
+
+    Kept quotes carry the article's own quote marks.
+    """
+    quotations = _quotations(article_text) if quotes else []
     kept: list[Quote] = []
     dropped: list[Quote] = []
     for q in quotes:
-        (kept if _verify(q, article) else dropped).append(q)
+        verified = _verify(q, quotations)
+        if verified is None:
+            dropped.append(q)
+        else:
+            kept.append(verified)
     return kept, dropped

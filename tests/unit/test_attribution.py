@@ -7,11 +7,16 @@ introduces.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Any
+
 import pytest
 
+from bot.models import Quote
 from bot.text.names import tokenize
 from bot.text.people import People
-from bot.text.quotes import find_quote_spans
+from bot.text.quotes import extract_quotes, find_quote_spans, verify_quote, verify_quotes
 from bot.text.sentences import sentence_spans
 
 
@@ -208,3 +213,22 @@ def test_dates_acronyms_and_organisations_do_not_speak_as_people(word: str) -> N
     people = people_of(f"{word} said the talks would resume.")
     assert people.canonical([word]) is None
     assert not people.is_person([word], False)
+
+
+# --- other languages -----------------------------------------------------------------------------
+
+MULTILINGUAL = json.loads((Path(__file__).parents[1] / "data" / "quotes" / "articles.json").read_text("utf-8"))
+
+
+@pytest.mark.parametrize("article", MULTILINGUAL, ids=[a["id"] for a in MULTILINGUAL])
+def test_quotes_in_other_languages(article: dict[str, Any]) -> None:
+    """Each language's own marks, speech verbs and word order, with the right speaker."""
+    text = "\n\n".join([article["title"], *article["paragraphs"]])
+    got = [[q.text, q.speaker, q.open_mark, q.close_mark] for q in extract_quotes(text)]
+    assert got == article["quotes"]
+    assert verify_quotes(extract_quotes(text), text)[1] == []
+    # Another person of the same article is not the speaker.
+    others = {q[1] for q in article["quotes"]}
+    for quote_text, speaker, _, _ in article["quotes"]:
+        for other in others - {speaker}:
+            assert not verify_quote(Quote(text=quote_text, speaker=other), text)

@@ -57,7 +57,7 @@ def test_summary_layout() -> None:
     assert message.startswith("<b>Head</b>")
     assert "Example · 25 Feb 2022 · 1 min read" in message
     assert "• b1\n• b2\n• b3" in message
-    assert "“We are ready” — <i>Dmitry Peskov</i>" in message
+    assert "“We are ready” — Dmitry Peskov" in message
     assert 'href="https://ex.com/c"' in message
     assert "Extractive summary" in message and "updated" in message
 
@@ -82,3 +82,15 @@ def test_answer_render_escapes() -> None:
                                 quotes=[Quote(text="x", speaker="<Y>")]))
     assert "a &lt; b &amp; c" in text and "&lt;Y&gt;" in text
     assert_valid_html(text)
+
+
+def test_quotes_keep_the_article_marks_and_a_plain_speaker() -> None:
+    quotes = [Quote(text="„Wir sind bereit“", speaker="Anna Keller", open_mark="„", close_mark="“"),
+              Quote(text="Nous sommes prêts", speaker="Jean Moreau", open_mark="«\u00a0", close_mark="\u00a0»"),
+              Quote(text="準備はできている", speaker="山田太郎", open_mark="「", close_mark="」")]
+    summary = Summary(headline="H", bullets=["b"], quotes=quotes, engine="llm")
+    [message] = render_summary(article(), summary)
+    assert "„Wir sind bereit“ — Anna Keller" in message
+    assert "«\u00a0Nous sommes prêts\u00a0» — Jean Moreau" in message
+    assert "「準備はできている」 — 山田太郎" in message
+    assert_valid_html(message)
