@@ -4,6 +4,7 @@ read gets a friendly alert instead of silence or an error."""
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from bot.callbacks import AskSuggested, decode
 from bot.telegram import texts
@@ -11,6 +12,8 @@ from tests.e2e.llm_scripts import PUTIN_QUOTE, answer, responder, schema_name
 from tests.fakes.article_server import PAGES_DIR
 from tests.fakes.openai_api import FakeOpenAI
 from tests.fakes.telegram_api import FakeTelegram
+
+pytestmark = pytest.mark.e2e
 
 CHAT = 7001
 
