@@ -15,9 +15,10 @@ from zoneinfo import ZoneInfo
 from redis.asyncio.lock import Lock
 from redis.exceptions import LockNotOwnedError
 
+from bot import cpu
 from bot.config import Settings
 from bot.digest.clock import Clock
-from bot.digest.compose import Story, cluster_items, rank_stories
+from bot.digest.compose import Story, top_stories
 from bot.digest.delivery import ChatGone, Courier, RejectedMessage, Transport
 from bot.digest.entries import EntrySummarizer
 from bot.digest.limiter import SendLimiter
@@ -130,7 +131,7 @@ class DigestService:
         urls = [sub.url for sub in subs]
         await self.poller.refresh_many(urls, now)
         items = await self.new_items(chat_id, urls, now)
-        stories = rank_stories(cluster_items(items), now, limit=self.settings.digest_max_items)
+        stories = await cpu.run(top_stories, items, now, self.settings.digest_max_items, what="cluster stories")
         language = await self.language(chat_id)
         if not stories:
             mode = await self.runs.empty_mode(chat_id) or self.settings.digest_empty
