@@ -71,6 +71,13 @@ class Settings(BaseSettings):
         "Chrome/131.0 Safari/537.36 newsbot/0.1"
     )
 
+    # CPU work (extraction, feed/OPML parsing, clustering, the extractive engine) runs in worker
+    # processes: this many, with at most cpu_queue more jobs handed over, each stopped after
+    # cpu_job_timeout seconds (waiting included) with a clear reason for that one request.
+    cpu_workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, le=64)
+    cpu_queue: int = Field(32, ge=0, le=10000)
+    cpu_job_timeout: float = Field(30.0, gt=0)
+
     # Caching and limits
     article_cache_ttl: int = Field(15 * 60, ge=1)
     summary_cache_ttl: int = Field(7 * 24 * 3600, ge=1)

@@ -22,6 +22,10 @@ class NewsbotError(Exception):
     def __str__(self) -> str:
         return self.reason
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # code and detail survive pickling (errors come back from CPU worker processes)
+        return (type(self), (self.reason,), dict(self.__dict__))
+
 
 class FetchError(NewsbotError):
     code = "fetch"

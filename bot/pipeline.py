@@ -117,6 +117,32 @@ class Pipeline:
         key, article = text_article(text)
         return await self.summarize_article(key, article, language=language)
 
+    async def ready_url(self, url: str, *, language: str) -> SummaryResult | None:
+        """The summary of ``url`` when it is already made (nothing fetched or computed); None when it
+        is not. A recent failure for the URL is ready too: it raises, like ``summarize_url``."""
+        identity = normalize_url(parse_user_url(url))
+        key = url_key(identity)
+        failure = await self.cache.get_failure(key)
+        if failure:
+            raise failure
+        article = await self.cache.get_article(key)
+        return await self._ready(key, article, language) if article else None
+
+    async def ready_text(self, text: str, *, language: str) -> SummaryResult | None:
+        """Like ``ready_url``, for pasted text."""
+        key, article = text_article(text)
+        return await self._ready(key, article, language)
+
+    async def _ready(self, key: str, article: Article, language: str) -> SummaryResult | None:
+        summary = await self.cached_summary(article, language=language)
+        if summary is None:
+            return None
+        return SummaryResult(article, key, summary, cached=True, updated=await self._updated(key, article))
+
+    async def _updated(self, key: str, article: Article) -> bool:
+        story = url_key(normalize_url(article.canonical_url)) if article.canonical_url else key
+        return await self.cache.changed_since_first(story, article.text_hash)
+
     async def cached_summary(self, article: Article, *, language: str) -> Summary | None:
         """The summary the configured engine already made of this text, if any (no work done)."""
         return await self.cache.get_summary(self._summary_key(article, language, self.llm))
@@ -157,6 +183,5 @@ class Pipeline:
         summary = await self.flight.run(
             f"summary:{skey}", lookup, compute, wait_timeout=self.settings.summary_deadline
         )
-        story = url_key(normalize_url(article.canonical_url)) if article.canonical_url else key
-        updated = await self.cache.changed_since_first(story, article.text_hash)
+        updated = await self._updated(key, article)
         return SummaryResult(article, key, summary, cached=not computed, updated=updated)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import redis.asyncio as redis_async
 
+from bot import cpu
 from bot.app import AppServices
 from bot.app.access import Access
 from bot.app.conversations import Conversations
@@ -64,6 +65,7 @@ class Services:
 
     @classmethod
     def create(cls, settings: Settings, *, clock: Clock | None = None) -> Services:
+        cpu.configure(cpu.PoolSettings(settings.cpu_workers, settings.cpu_queue, settings.cpu_job_timeout))
         redis = connect(settings.redis_url)
         guard = RedisGuard()
         fetcher = Fetcher(settings)
@@ -99,6 +101,7 @@ class Services:
         if self.llm:
             await self.llm.aclose()
         await self.redis.aclose()
+        cpu.shutdown()
 
 
 def build_digest(services: Services, transport: Transport | None) -> DigestService:

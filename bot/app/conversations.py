@@ -56,8 +56,13 @@ class Conversations:
         """A summary of ``article`` is going into ``message_id``: questions in the chat, and replies
         to that message, are about it from now on. Call before the summary is shown, so a question
         sent the moment it appears finds its article."""
-        await self.documents.put(article_key, article)
+        await self.open(chat_id, article_key, article)
         await self.chats.link_message(chat_id, message_id, article_key)
+
+    async def open(self, chat_id: int, article_key: str, article: Article) -> None:
+        """A summary of ``article`` is about to be sent as a new message: questions in the chat are
+        about it from now on (``link`` the message once it is sent)."""
+        await self.documents.put(article_key, article)
         await self.chats.set_active(chat_id, article_key)
 
     async def link(self, chat_id: int, message_id: int, article_key: str) -> None:

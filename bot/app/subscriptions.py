@@ -10,6 +10,7 @@ from datetime import time
 from typing import Literal
 from urllib.parse import urlsplit
 
+from bot import cpu
 from bot.app.digests import Schedule, schedule_of
 from bot.config import Settings
 from bot.digest.clock import Clock
@@ -200,9 +201,10 @@ class Subscriptions:
         """Whether a file of ``size`` bytes (None: unknown) is worth downloading."""
         return not size or size <= MAX_OPML_BYTES
 
-    def read_opml(self, data: bytes) -> OpmlFile:
-        """The feeds an OPML file lists; raises OpmlError (its message is for the user)."""
-        feeds = parse_opml(data, limit=self.opml_max_feeds + 1)
+    async def read_opml(self, data: bytes) -> OpmlFile:
+        """The feeds an OPML file lists; raises OpmlError (its message is for the user), or
+        CpuLimitError for a file too heavy to parse."""
+        feeds = await cpu.run(parse_opml, data, limit=self.opml_max_feeds + 1, what="parse opml")
         cut = len(feeds) > self.opml_max_feeds
         return OpmlFile(feeds[: self.opml_max_feeds], self.opml_max_feeds if cut else None)
 

@@ -42,6 +42,15 @@ class Summaries:
             log.warning("summary deadline exceeded url=text")
             raise
 
+    async def ready_link(self, url: str, language: str) -> SummaryResult | None:
+        """The summary ``for_link`` would give when it is already made, else None (no work started).
+        Raises NewsbotError for an invalid link or a recent failure."""
+        return await self.pipeline.ready_url(url, language=language)
+
+    async def ready_text(self, text: str, language: str) -> SummaryResult | None:
+        """Like ``ready_link``, for pasted text."""
+        return await self.pipeline.ready_text(text, language=language)
+
     async def link_of(self, article_key: str) -> str | None:
         """The URL behind an article key (from a button), while it is remembered."""
         return await self.pipeline.cache.url_for(article_key)

@@ -75,17 +75,29 @@ def _same_story(
     return _overlap(a, b, len(a & b)) >= SUMMARY_SIMILARITY
 
 
-def _candidate_pairs(title_words: list[frozenset[str]]) -> Counter[tuple[int, int]]:
-    """Pairs of items sharing headline words, with how many they share."""
+def _candidate_pairs(title_words: list[frozenset[str]], confirmable: list[bool]) -> dict[tuple[int, int], int]:
+    """Pairs of items that share enough headline words to be the same story, with how many.
+
+    Prefix filtering keeps this near-linear: words are ranked rarest first, and two headlines
+    sharing ``k`` words share one among each headline's rarest ``len - k + 1``, so only those are
+    indexed and the day's common words make no pairs. ``k`` is ``MIN_SHARED_WORDS``, or the weaker
+    ``MIN_WEAK_SHARED_WORDS`` for an item whose summary could confirm a match (``confirmable``).
+    Words in more than ``MAX_POSTING`` headlines carry no signal and are not counted at all.
+    """
+    frequency = Counter(word for words in title_words for word in words)
+    ranked = [sorted((w for w in words if frequency[w] <= MAX_POSTING), key=lambda w: (frequency[w], w))
+              for words in title_words]  # fmt: skip
     postings: dict[str, list[int]] = defaultdict(list)
-    for index, words in enumerate(title_words):
-        for word in words:
+    for index, words in enumerate(ranked):
+        needed = MIN_WEAK_SHARED_WORDS if confirmable[index] else MIN_SHARED_WORDS
+        for word in words[: len(words) - needed + 1]:
             postings[word].append(index)
-    shared: Counter[tuple[int, int]] = Counter()
+    candidates: set[tuple[int, int]] = set()
     for members in postings.values():
-        if len(members) <= MAX_POSTING:
-            shared.update(combinations(members, 2))
-    return shared
+        candidates.update(combinations(members, 2))
+    counted = [frozenset(words) for words in ranked]
+    shared = ((pair, len(counted[pair[0]] & counted[pair[1]])) for pair in candidates)
+    return {pair: count for pair, count in shared if count >= MIN_WEAK_SHARED_WORDS}
 
 
 def cluster_items(items: list[FeedItem]) -> list[Story]:
@@ -99,7 +111,8 @@ def cluster_items(items: list[FeedItem]) -> list[Story]:
     for index, item in enumerate(items):
         if item.url:  # the key is the URL identity
             groups.union(first_with_key.setdefault(item.key, index), index)
-    for (i, j), shared in _candidate_pairs(title_words).items():
+    confirmable = [len(words) >= MIN_SUMMARY_WORDS for words in summary_words]
+    for (i, j), shared in _candidate_pairs(title_words, confirmable).items():
         pair_titles = (title_words[i], title_words[j])
         if _same_story(pair_titles, (summary_words[i], summary_words[j]), shared):
             groups.union(i, j)
@@ -172,3 +185,11 @@ def fair_pick(ranked: list[Story], limit: int) -> list[Story]:
         heads = [queue.pop(0) for queue in queues.values() if queue]
         picked += sorted(heads, key=ranked.index)[: limit - len(picked)]
     return sorted(picked, key=ranked.index)
+
+
+def top_stories(items: list[FeedItem], now: datetime, limit: int) -> tuple[list[Story], int]:
+    """The day's top ``limit`` stories from ``items``, fair across feeds, and how many more there
+    are (one call, so it can run in a CPU worker)."""
+    ranked = rank_stories(cluster_items(items), now, limit=len(items))
+    page = fair_pick(ranked, limit)
+    return page, len(ranked) - len(page)

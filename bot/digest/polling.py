@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot import cpu
 from bot.digest.feeds import FeedLink, ParsedFeed, discover_feeds, parse_feed
 from bot.errors import NewsbotError
 from bot.models import Fetched
@@ -36,6 +37,12 @@ Notify = Callable[[list[int], str, str], Awaitable[None]]  # chats, text, dedupe
 
 class NotAFeed(NewsbotError):
     code = "not_a_feed"
+
+
+async def _parse(fetched: Fetched) -> ParsedFeed | None:
+    """The fetched body as a feed, parsed in a CPU worker (a big feed takes seconds)."""
+    return await cpu.run(parse_feed, fetched.body, url=fetched.final_url, content_type=fetched.content_type,
+                         what="parse feed")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,12 +89,12 @@ class FeedPoller:
         user-facing reason)."""
         url = parse_user_url(text)
         fetched = await self.fetcher.fetch(url, kinds=KINDS)
-        parsed = parse_feed(fetched.body, url=fetched.final_url, content_type=fetched.content_type)
+        parsed = await _parse(fetched)
         if parsed is not None:
             return Resolution(feed=FoundFeed(fetched.final_url, parsed.title, parsed, fetched))
         if fetched.content_type not in ("text/html", "application/xhtml+xml"):
             raise NotAFeed(NOT_A_FEED, detail=f"content_type={fetched.content_type}")
-        links = discover_feeds(fetched.text(), fetched.final_url)
+        links = await cpu.run(discover_feeds, fetched.text(), fetched.final_url, what="find feeds")
         if not links:
             raise NotAFeed(NO_FEED_ON_PAGE, detail=f"page={fetched.final_url}")
         if len(links) == 1:
@@ -97,7 +104,7 @@ class FeedPoller:
     async def check(self, url: str, *, fallback_title: str = "") -> FoundFeed:
         """Fetch ``url`` and make sure it is a feed (raises FetchError / NotAFeed)."""
         fetched = await self.fetcher.fetch(parse_user_url(url), kinds=KINDS)
-        parsed = parse_feed(fetched.body, url=fetched.final_url, content_type=fetched.content_type)
+        parsed = await _parse(fetched)
         if parsed is None:
             raise NotAFeed(NOT_A_FEED, detail=f"url={fetched.final_url}")
         return FoundFeed(fetched.final_url, parsed.title or fallback_title, parsed, fetched)
@@ -146,7 +153,7 @@ class FeedPoller:
                 previous = await states.record_success(url, now=now, not_modified=True)
                 log.info("feed not modified url=%s", url)
             else:
-                parsed = parse_feed(fetched.body, url=fetched.final_url, content_type=fetched.content_type)
+                parsed = await _parse(fetched)
                 if parsed is None:
                     raise NotAFeed(NOT_A_FEED, detail=f"url={fetched.final_url}")
                 fresh = await self.items.add(url, parsed.items, now=now)

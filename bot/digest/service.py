@@ -15,9 +15,10 @@ from zoneinfo import ZoneInfo
 from redis.asyncio.lock import Lock
 from redis.exceptions import LockNotOwnedError
 
+from bot import cpu
 from bot.config import Settings
 from bot.digest.clock import Clock
-from bot.digest.compose import Story, cluster_items, fair_pick, rank_stories
+from bot.digest.compose import Story, top_stories
 from bot.digest.delivery import ChatGone, Courier, RejectedMessage, Transport
 from bot.digest.entries import EntrySummarizer
 from bot.digest.limiter import SendLimiter
@@ -134,11 +135,8 @@ class DigestService:
         urls = [sub.url for sub in subs]
         await self.poller.refresh_many(urls, now)
         items = await self.new_items(chat_id, urls, now)
-        clustered = cluster_items(items)
-        ranked = rank_stories(clustered, now, limit=len(clustered))
         page = self.settings.digest_max_items
-        stories = fair_pick(ranked, page)
-        more = len(ranked) - len(stories)
+        stories, more = await cpu.run(top_stories, items, now, page, what="cluster stories")
         language = await self.language(chat_id)
         cutoff = now.timestamp() if not more else 0.0  # 0: the cutoff stays where it is
         if not stories:

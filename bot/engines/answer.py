@@ -6,6 +6,8 @@ is verified against the article before anyone sees it (``bot.engines.policy``).
 
 from __future__ import annotations
 
+from functools import partial
+
 from bot.engines.llm_answer import answer_llm
 from bot.engines.policy import llm_or_extractive
 from bot.engines.retrieval import answer_extractive
@@ -23,6 +25,6 @@ async def answer_question(
         article,
         llm_call=None if llm is None else (
             lambda: answer_llm(llm, article, question, history, language, token_budget)),
-        extractive=lambda: answer_extractive(article, question, context=context),
+        extractive=partial(answer_extractive, article, question, context=context),
         deadline=deadline,
     )

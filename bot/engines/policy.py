@@ -12,6 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
+from bot import cpu
 from bot.errors import SummarizeError
 from bot.models import Answer, Article, Summary
 from bot.text.quotes import verify_quotes
@@ -28,7 +29,7 @@ async def llm_or_extractive(
     article: Article,
     *,
     llm_call: Callable[[], Awaitable[Result]] | None,
-    extractive: Callable[[], Result],
+    extractive: Callable[[], Result],  # runs in a CPU worker: picklable (a partial of a module function)
     deadline: float,
 ) -> Result:
     """``llm_call()`` within ``deadline`` seconds, else ``extractive()``; quotes verified either way.
@@ -46,7 +47,7 @@ async def llm_or_extractive(
         except TimeoutError:
             log.warning(_FELL_BACK, kind, "timeout", f"deadline {deadline:.0f}s")
     if result is None:
-        result = await asyncio.to_thread(extractive)
+        result = await cpu.run(extractive, what=f"extractive {kind}")
     kept, dropped = verify_quotes(result.quotes, article.text)
     if dropped:
         log.warning("dropped unverifiable %s quotes count=%d engine=%s url=%s",

@@ -6,6 +6,8 @@ one-line note saying why it is not the AI's (the policy itself is in ``bot.engin
 
 from __future__ import annotations
 
+from functools import partial
+
 from bot.engines.extractive import summarize_extractive
 from bot.engines.llm_summary import prompt_version, summarize_llm
 from bot.engines.policy import llm_or_extractive
@@ -24,17 +26,19 @@ def engine_identity(llm: LLM | None, language: str) -> tuple[str, str, str]:
     return prompt_version(), llm.model, language
 
 
+def _extractive(article: Article, *, fallback: bool) -> Summary:
+    """The extractive summary (in a CPU worker); ``fallback``: it stands in for the LLM's."""
+    summary = summarize_extractive(article)
+    return summary.model_copy(update={"note": FALLBACK_NOTE}) if fallback else summary
+
+
 async def summarize(
     article: Article, *, language: str, llm: LLM | None, token_budget: int, llm_deadline: float
 ) -> Summary:
-    def extractive() -> Summary:
-        summary = summarize_extractive(article)
-        return summary if llm is None else summary.model_copy(update={"note": FALLBACK_NOTE})
-
     return await llm_or_extractive(
         "summary",
         article,
         llm_call=None if llm is None else lambda: summarize_llm(llm, article, language, token_budget),
-        extractive=extractive,
+        extractive=partial(_extractive, article, fallback=llm is not None),
         deadline=llm_deadline,
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 from typing import Any
 from urllib.parse import urlsplit
@@ -10,6 +9,7 @@ from urllib.parse import urlsplit
 from trafilatura import bare_extraction
 from trafilatura.settings import Document
 
+from bot import cpu
 from bot.errors import FetchError
 from bot.extract.cleanup import parse_html, strip_hidden
 from bot.extract.jsonld import ld_paragraphs
@@ -89,16 +89,16 @@ def extract_plain_text(text: str, url: str, *, final_url: str | None = None) -> 
 
 
 async def extract_article(fetched: Fetched, *, url: str) -> Article:
-    """Extract from a fetched response in a worker thread (trafilatura is synchronous CPU work)."""
+    """Extract from a fetched response in a worker process (trafilatura is synchronous CPU work)."""
     if fetched.status == 304 or not fetched.body:
         raise refusal("no_text", f"status={fetched.status}")
     text = fetched.text()
     mime = fetched.content_type
     if mime == "text/plain" and sniff_type(fetched.body) is None:
-        article = await asyncio.to_thread(extract_plain_text, text, url, final_url=fetched.final_url)
+        article = await cpu.run(extract_plain_text, text, url, final_url=fetched.final_url, what="extract text")
     elif mime in HTML_TYPES or sniff_type(fetched.body) in HTML_TYPES:
         # text/plain that starts like HTML is HTML (misconfigured servers).
-        article = await asyncio.to_thread(extract_html, text, url, final_url=fetched.final_url)
+        article = await cpu.run(extract_html, text, url, final_url=fetched.final_url, what="extract html")
     else:
         raise refusal("not_article", f"type={mime}")
     if article.language is None:

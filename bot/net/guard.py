@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import socket
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Protocol
 
 from bot.errors import FetchError
@@ -25,12 +27,19 @@ class Resolver(Protocol):
         ...
 
 
+DNS_THREADS = 8
+
+
 class SystemResolver:
-    """getaddrinfo via the event loop (runs in a thread, so it doesn't block the loop)."""
+    """getaddrinfo in threads of its own: slow lookups wait for each other (each under the fetch's
+    DNS timeout), never for, or in front of, other work in the loop's default executor."""
+
+    _executor = ThreadPoolExecutor(DNS_THREADS, thread_name_prefix="dns")
 
     async def resolve(self, host: str, port: int) -> list[str]:
         loop = asyncio.get_running_loop()
-        infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        lookup = partial(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
+        infos = await loop.run_in_executor(self._executor, lookup)
         return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 

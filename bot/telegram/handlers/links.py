@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 
 from telegram import Message, Update
-from telegram.constants import ChatAction
 
 from bot import render
 from bot.callbacks import EntrySummary, Refresh
@@ -21,14 +20,14 @@ async def summarize_links(update: Update, context: NewsContext, message: Message
     if not await context.summaries.within_limit(messages.user_id_of(update), len(chosen)):
         await sender.reply_html(message, render.esc(texts.RATE_LIMITED_LINKS))
         return
-    await sender.safe(message.chat.send_action(ChatAction.TYPING), "typing")
     if len(links) > messages.MAX_LINKS:
         await sender.reply_html(message, render.esc(texts.TOO_MANY_LINKS.format(n=messages.MAX_LINKS)))
     language = await messages.language_of(update, context)
 
     async def answer(url: str) -> None:
         await reply_with_summary(context, message, render.placeholder(url),
-                                 lambda: context.summaries.for_link(url, language))  # fmt: skip
+                                 lambda: context.summaries.for_link(url, language),
+                                 lambda: context.summaries.ready_link(url, language))  # fmt: skip
 
     await asyncio.gather(*(answer(url) for url in chosen))
 
@@ -37,9 +36,9 @@ async def summarize_pasted(update: Update, context: NewsContext, message: Messag
     if not await context.summaries.within_limit(messages.user_id_of(update)):
         await sender.reply_html(message, render.esc(texts.RATE_LIMITED_LINKS))
         return
-    await sender.safe(message.chat.send_action(ChatAction.TYPING), "typing")
     language = await messages.language_of(update, context)
-    await reply_with_summary(context, message, texts.READING_TEXT, lambda: context.summaries.for_text(text, language))
+    await reply_with_summary(context, message, texts.READING_TEXT, lambda: context.summaries.for_text(text, language),
+                             lambda: context.summaries.ready_text(text, language))
 
 
 async def summarize_command(update: Update, context: NewsContext) -> None:
@@ -87,4 +86,5 @@ async def entry_summary_button(press: Press[EntrySummary], context: NewsContext)
     await press.toast(texts.SUMMARIZING)
     language = await messages.language_of(press.update, context)
     await reply_with_summary(context, press.message, render.placeholder(url),
-                             lambda: context.summaries.for_link(url, language))  # fmt: skip
+                             lambda: context.summaries.for_link(url, language),
+                             lambda: context.summaries.ready_link(url, language))  # fmt: skip

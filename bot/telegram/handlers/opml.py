@@ -10,6 +10,7 @@ from telegram.error import TelegramError
 
 from bot import render
 from bot.digest.opml import OpmlError
+from bot.errors import NewsbotError
 from bot.telegram import sender, texts, views
 from bot.telegram.admins import allowed_to_change
 from bot.telegram.context import NewsContext
@@ -44,9 +45,12 @@ async def opml_document(update: Update, context: NewsContext) -> None:
         return
     try:
         data = bytes(await (await message.document.get_file()).download_as_bytearray())
-        opml = subscriptions.read_opml(data)
+        opml = await subscriptions.read_opml(data)
     except OpmlError as exc:
         await sender.reply_html(message, render.render_error(str(exc)))
+        return
+    except NewsbotError as exc:
+        await sender.reply_html(message, render.render_error(exc.reason))
         return
     except TelegramError as exc:
         log.warning("opml download failed error=%s", exc)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import ForceReply, Message, Update
@@ -13,6 +14,7 @@ from bot.callbacks import AskAbout, AskSuggested
 from bot.telegram import keyboards, messages, sender, texts
 from bot.telegram.buttons import Press
 from bot.telegram.context import NewsContext
+from bot.telegram.replies import within_grace
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +36,10 @@ async def answer(update: Update, context: NewsContext, key: str, question: str, 
     if isinstance(asked, Refusal):
         await sender.reply_html(reply_to, render.esc(_refusal(asked, context)))
         return
-    await sender.safe(reply_to.chat.send_action(ChatAction.TYPING), "typing")
-    result = await conversations.answer(asked, await messages.language_of(update, context))
+    work = asyncio.ensure_future(conversations.answer(asked, await messages.language_of(update, context)))
+    if not await within_grace(work):  # a slow answer: show that one is coming
+        await sender.safe(reply_to.chat.send_action(ChatAction.TYPING), "typing")
+    result = await work
     sent = await sender.reply_html(reply_to, render.render_answer(result))
     log.info("answer sent chat_id=%s engine=%s found=%s", chat_id, result.engine, result.found)
     await conversations.link(chat_id, sent.message_id, key)

@@ -1,0 +1,134 @@
+"""CPU-bound work (extraction, feed and OPML parsing, clustering, the extractive engine) off the
+event loop, in a bounded pool of worker processes.
+
+One slow page or a 5 MB feed must not freeze every other user: the loop only hands work over and
+awaits it. At most ``workers + queue`` jobs are handed to the pool at once (the rest wait their turn
+on the loop, where waiting is free); each job has a deadline that covers waiting and running, and a
+CPU-time limit inside its worker, so a job over its limit fails alone with a clear reason and frees
+its worker. Everything sent to a worker is pickled: pass module-level functions and plain data.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+import signal
+import weakref
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from bot.errors import NewsbotError
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+TOO_HEAVY = "That took too much work to process. Please try something smaller."
+# Imported once in the fork server, so each worker starts with them loaded.
+PRELOAD = ["bot.extract", "bot.digest.feeds", "bot.digest.opml", "bot.engines.extractive", "bot.engines.retrieval"]
+
+
+class CpuLimitError(NewsbotError):
+    """A CPU job went over its time limit (or its worker died); only that job fails."""
+
+    code = "cpu_limit"
+
+
+@dataclass(frozen=True)
+class PoolSettings:
+    workers: int = max(os.cpu_count() or 1, 1)
+    queue: int = 32  # jobs handed to the pool beyond one per worker
+    timeout: float = 30.0  # seconds per job: waiting for a worker and running on it
+
+
+class _OverCpu(Exception):
+    pass
+
+
+def _over_cpu(_signum: int, _frame: object) -> None:
+    raise _OverCpu
+
+
+def _limited(seconds: float, fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -> T:
+    """Runs in the worker: ``fn(*args, **kwargs)`` stopped after ``seconds`` of CPU time."""
+    signal.signal(signal.SIGVTALRM, _over_cpu)
+    signal.setitimer(signal.ITIMER_VIRTUAL, seconds)
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+
+
+class CpuPool:
+    def __init__(self, settings: PoolSettings) -> None:
+        self.settings = settings
+        # one semaphore per event loop: the CLI and tests may run several loops in turn
+        self._slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._executor: ProcessPoolExecutor | None = None
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            # forkserver: workers do not inherit the bot's threads, sockets or event loop
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(PRELOAD)
+            self._executor = ProcessPoolExecutor(self.settings.workers, mp_context=context)
+        return self._executor
+
+    async def run(self, fn: Callable[..., T], *args: Any, what: str, **kwargs: Any) -> T:
+        """``fn(*args, **kwargs)`` in a worker process; CpuLimitError past the job's deadline or CPU limit.
+        ``what`` names the job in log lines."""
+        limit = self.settings.timeout
+        loop = asyncio.get_running_loop()
+        slots = self._slots.setdefault(loop, asyncio.Semaphore(self.settings.workers + self.settings.queue))
+        try:
+            async with asyncio.timeout(limit):
+                async with slots:
+                    return await loop.run_in_executor(self._pool(), _limited, limit, fn, args, kwargs)
+        except (TimeoutError, _OverCpu):
+            log.warning("cpu job over its limit what=%s limit=%.0fs", what, limit)
+            raise CpuLimitError(TOO_HEAVY, detail=f"{what} over {limit:.0f}s") from None
+        except BrokenProcessPool:
+            log.error("cpu worker died, restarting the pool what=%s", what)
+            self._executor = None
+            raise CpuLimitError(TOO_HEAVY, detail=f"{what} worker died") from None
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
+
+
+_current: CpuPool | None = None
+
+
+def configure(settings: PoolSettings) -> CpuPool:
+    """Set up the process's pool (once, at start); replaces and closes an earlier one."""
+    global _current
+    if _current is not None:
+        _current.close()
+    _current = CpuPool(settings)
+    return _current
+
+
+def pool() -> CpuPool:
+    """The process's pool (default settings when ``configure`` was not called: the CLI, tests)."""
+    return _current or configure(PoolSettings())
+
+
+async def run(fn: Callable[..., T], *args: Any, what: str, **kwargs: Any) -> T:
+    """``fn(*args, **kwargs)`` in the process's CPU pool (see ``CpuPool.run``)."""
+    return await pool().run(fn, *args, what=what, **kwargs)
+
+
+def shutdown() -> None:
+    global _current
+    if _current is not None:
+        _current.close()
+        _current = None
