@@ -13,7 +13,6 @@ import shutil
 import socket
 import ssl
 import subprocess
-import time
 import tracemalloc
 import zlib
 from collections import Counter
@@ -467,13 +466,11 @@ async def test_decompression_bomb_stops_at_the_cap(site: Site, make_fetcher: Any
 
     fetcher = make_fetcher(fetch_allowed_ports=[site.port])  # default cap: 5 MB
     tracemalloc.start()
-    started = time.perf_counter()
     try:
-        error = await _fails(fetcher.fetch(site.url("/bomb")), "too_large")
+        error = await _fails(fetcher.fetch(site.url("/bomb")), "too_large")  # stopped by size, not a deadline
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert time.perf_counter() - started < 3
     assert peak < 20 * 1024 * 1024, f"peak {peak / 1e6:.1f} MB"
     assert error.reason == "That page is too large for me."
 
@@ -519,10 +516,9 @@ async def test_endless_body(site: Site, make_fetcher: Any) -> None:
         while True:
             await response.write(chunk)
 
-    started = time.perf_counter()
     fetcher = make_fetcher(fetch_allowed_ports=[site.port], fetch_max_bytes=1024 * 1024)
-    await _fails(fetcher.fetch(site.url("/endless")), "too_large")
-    assert time.perf_counter() - started < 3
+    error = await _fails(fetcher.fetch(site.url("/endless")), "too_large")  # the cap, not the deadline
+    assert "body over" in error.detail
 
 
 async def test_huge_content_length_is_refused_up_front(site: Site, make_fetcher: Any) -> None:
@@ -535,9 +531,8 @@ async def test_huge_content_length_is_refused_up_front(site: Site, make_fetcher:
         await asyncio.sleep(30)  # would hold the fetch open if we started reading
         return response
 
-    started = time.perf_counter()
-    await _fails(make_fetcher(fetch_allowed_ports=[site.port]).fetch(site.url("/huge")), "too_large")
-    assert time.perf_counter() - started < 1
+    error = await _fails(make_fetcher(fetch_allowed_ports=[site.port]).fetch(site.url("/huge")), "too_large")
+    assert error.detail.startswith("content-length=")  # refused from the header, before reading
 
 
 async def test_slow_drip_hits_the_total_deadline(site: Site, make_fetcher: Any) -> None:
@@ -551,9 +546,8 @@ async def test_slow_drip_hits_the_total_deadline(site: Site, make_fetcher: Any) 
         return response
 
     fetcher = make_fetcher(fetch_allowed_ports=[site.port], fetch_timeout=1.0, fetch_read_timeout=5.0)
-    started = time.perf_counter()
     error = await _fails(fetcher.fetch(site.url("/drip")), "timeout")
-    assert 0.9 < time.perf_counter() - started < 2
+    assert error.detail == "total deadline"  # each byte came within the read timeout
     assert "too long" in error.reason
 
 
@@ -564,9 +558,8 @@ async def test_slow_headers_hit_the_read_timeout(site: Site, make_fetcher: Any) 
         return web.Response(text=HTML, content_type="text/html")
 
     fetcher = make_fetcher(fetch_allowed_ports=[site.port], fetch_timeout=5.0, fetch_read_timeout=0.3)
-    started = time.perf_counter()
-    await _fails(fetcher.fetch(site.url("/sleepy")), "timeout")
-    assert time.perf_counter() - started < 2
+    error = await _fails(fetcher.fetch(site.url("/sleepy")), "timeout")
+    assert error.detail != "total deadline"  # the read timeout fired, well before the 5 s deadline
 
 
 async def test_connection_refused(make_fetcher: Any) -> None:
@@ -620,10 +613,9 @@ async def test_wrong_content_type_is_refused_before_the_body(
             await asyncio.sleep(0.05)
         return response
 
-    started = time.perf_counter()
     error = await _fails(make_fetcher(fetch_allowed_ports=[site.port]).fetch(site.url("/file")), "not_article")
     assert error.reason == reason
-    assert time.perf_counter() - started < 0.5  # we hung up instead of reading 100 slow chunks
+    assert len(sent) < 100  # we hung up instead of reading all 100 slow chunks
 
 
 async def test_feed_kind(site: Site, make_fetcher: Any) -> None:
