@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from pathlib import Path
@@ -17,6 +18,7 @@ from telegram.ext import (
     ContextTypes,
     MessageHandler,
     TypeHandler,
+    Updater,
     filters,
 )
 from telegram.request import HTTPXRequest
@@ -29,6 +31,8 @@ from bot.telegram import buttons, texts
 from bot.telegram.context import NewsContext, install
 from bot.telegram.digest_sender import InBotDigest
 from bot.telegram.handlers import basic, feeds, links, opml, preferences, questions, router, schedule
+from bot.telegram.intake import IntakeBot
+from bot.telegram.webhook import WebhookUpdater
 
 log = logging.getLogger(__name__)
 
@@ -69,17 +73,27 @@ class _Lifecycle:
         log.info("bot stopped")
 
 
+def _intake(settings: Settings) -> Updater:
+    """The bot and the updater that feed the application: updates parsed one by one, so one the
+    library can't parse is skipped instead of stopping intake (see bot/telegram/intake.py)."""
+    bot = IntakeBot(
+        settings.token(),
+        base_url=f"{settings.telegram_api_url}/bot",
+        base_file_url=f"{settings.telegram_api_url}/file/bot",
+        request=HTTPXRequest(connection_pool_size=CONCURRENT_UPDATES + 8, read_timeout=15),
+        get_updates_request=HTTPXRequest(connection_pool_size=2, read_timeout=40),
+        rate_limiter=AIORateLimiter(max_retries=3),
+    )
+    queue: asyncio.Queue[object] = asyncio.Queue()
+    return WebhookUpdater(bot, queue) if settings.webhook_url else Updater(bot, queue)
+
+
 def build_application(settings: Settings, *, clock: Clock | None = None) -> NewsApplication:
     lifecycle = _Lifecycle(settings, clock)
     app = (
         ApplicationBuilder()
-        .token(settings.token())
-        .base_url(f"{settings.telegram_api_url}/bot")
-        .base_file_url(f"{settings.telegram_api_url}/file/bot")
+        .updater(_intake(settings))
         .context_types(ContextTypes(context=NewsContext))
-        .request(HTTPXRequest(connection_pool_size=CONCURRENT_UPDATES + 8, read_timeout=15))
-        .get_updates_request(HTTPXRequest(connection_pool_size=2, read_timeout=40))
-        .rate_limiter(AIORateLimiter(max_retries=3))
         .concurrent_updates(CONCURRENT_UPDATES)
         .post_init(lifecycle.start)
         .post_shutdown(lifecycle.stop)
