@@ -16,6 +16,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
+    Defaults,
     MessageHandler,
     TypeHandler,
     Updater,
@@ -83,6 +84,8 @@ def _intake(settings: Settings) -> Updater:
         request=HTTPXRequest(connection_pool_size=CONCURRENT_UPDATES + 8, read_timeout=15),
         get_updates_request=HTTPXRequest(connection_pool_size=2, read_timeout=40),
         rate_limiter=AIORateLimiter(max_retries=3),
+        # a reply still goes out when the user deleted the message it answers
+        defaults=Defaults(allow_sending_without_reply=True),
     )
     queue: asyncio.Queue[object] = asyncio.Queue()
     return WebhookUpdater(bot, queue) if settings.webhook_url else Updater(bot, queue)
