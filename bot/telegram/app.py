@@ -116,8 +116,9 @@ def register_handlers(app: NewsApplication) -> None:
         "digest_time": schedule.digest_time_command, "timezone": schedule.timezone_command,
         "digest": schedule.digest_command,
     }  # fmt: skip
+    fresh = ~filters.UpdateType.EDITED  # an edited command is not a new request: never run it twice
     for name, callback in commands.items():
-        app.add_handler(CommandHandler(name, callback))
+        app.add_handler(CommandHandler(name, callback, filters=fresh))
     app.add_handler(buttons.on(Refresh, links.refresh_button))
     app.add_handler(buttons.on(EntrySummary, links.entry_summary_button))
     app.add_handler(buttons.on(AskAbout, questions.ask_button))
@@ -133,7 +134,7 @@ def register_handlers(app: NewsApplication) -> None:
                        router.on_message)
     )
     # Keep this last in group 0: it answers only commands no handler above took.
-    app.add_handler(MessageHandler(filters.COMMAND, basic.unknown_command))
+    app.add_handler(MessageHandler(filters.COMMAND & fresh, basic.unknown_command))
     app.add_error_handler(basic.on_error)
 
 

@@ -558,6 +558,18 @@ class FakeTelegram(ThreadedAiohttpServer):
         self._enqueue({"callback_query": cq})
         return cq_id
 
+    def push_inline_callback(self, user_id: int, data: str, *, inline_message_id: str = "inline-1") -> str:
+        """The user taps a button under a message sent in inline mode (no chat, no ``message``).
+        Returns the callback id."""
+        with self._lock:
+            user = self._users.get(user_id) or self._register_user(user_id, "Alice", "en", None)
+            cq_id = f"{next(self._counter)}{user_id % 100000:05d}"
+            self._callbacks[cq_id] = {"answered": False, "chat_id": None, "message_id": None}
+            cq = {"id": cq_id, "from": dict(user), "chat_instance": "0", "data": data,
+                  "inline_message_id": inline_message_id}  # fmt: skip
+        self._enqueue({"callback_query": cq})
+        return cq_id
+
     def push_inline_query(
         self,
         user_id: int,
