@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(30.0, gt=0)
     llm_max_retries: int = Field(2, ge=0, le=10)
     llm_article_token_budget: int = Field(6000, ge=200)
+    # after this many LLM failures in a row, answer extractively for the cool-down, then probe
+    llm_breaker_failures: int = Field(3, ge=1)
+    llm_breaker_cooldown: float = Field(30.0, gt=0)
     summary_deadline: float = Field(60.0, gt=0)
 
     # Redis; unset = redis://localhost:6379/0 (`scripts/run` starts a local one when needed)

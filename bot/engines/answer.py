@@ -27,4 +27,5 @@ async def answer_question(
             lambda: answer_llm(llm, article, question, history, language, token_budget)),
         extractive=partial(answer_extractive, article, question, context=context),
         deadline=deadline,
+        breaker=None if llm is None else llm.breaker,
     )

@@ -1,7 +1,8 @@
 """The one engine policy for summaries and answers.
 
 The LLM gets a deadline; a timeout, an API error or unusable output after its retries falls back
-to the extractive engine (CPU-bound, so in a thread). Whichever engine answered, its quotes reach
+to the extractive engine (CPU-bound, so in a thread), and counts towards the LLM's circuit
+breaker: while it is open the extractive engine answers at once. Whichever engine answered, its quotes reach
 users only if they occur in the article and their speaker is named there.
 """
 
@@ -14,6 +15,7 @@ from typing import TypeVar
 
 from bot import cpu
 from bot.errors import SummarizeError
+from bot.llm.breaker import CircuitBreaker
 from bot.models import Answer, Article, Summary
 from bot.text.quotes import verify_quotes
 
@@ -31,21 +33,16 @@ async def llm_or_extractive(
     llm_call: Callable[[], Awaitable[Result]] | None,
     extractive: Callable[[], Result],  # runs in a CPU worker: picklable (a partial of a module function)
     deadline: float,
+    breaker: CircuitBreaker | None = None,
 ) -> Result:
     """``llm_call()`` within ``deadline`` seconds, else ``extractive()``; quotes verified either way.
 
     ``kind`` ("summary", "answer") names the work in log lines. ``llm_call`` is None when no LLM
-    is configured.
+    is configured. While ``breaker`` is open the LLM is not called at all.
     """
     result: Result | None = None
-    if llm_call is not None:
-        try:
-            async with asyncio.timeout(deadline):
-                result = await llm_call()
-        except SummarizeError as exc:
-            log.warning(_FELL_BACK, kind, exc.code, exc.detail)
-        except TimeoutError:
-            log.warning(_FELL_BACK, kind, "timeout", f"deadline {deadline:.0f}s")
+    if llm_call is not None and (breaker is None or breaker.allows()):
+        result = await _try_llm(kind, llm_call, deadline, breaker)
     if result is None:
         result = await cpu.run(extractive, what=f"extractive {kind}")
     kept, dropped = verify_quotes(result.quotes, article.text)
@@ -53,3 +50,29 @@ async def llm_or_extractive(
         log.warning("dropped unverifiable %s quotes count=%d engine=%s url=%s",
                     kind, len(dropped), result.engine, article.url)
     return result.model_copy(update={"quotes": kept})
+
+
+async def _try_llm(
+    kind: str, llm_call: Callable[[], Awaitable[Result]], deadline: float, breaker: CircuitBreaker | None
+) -> Result | None:
+    """The LLM's result, or None after a failure (logged, and counted by ``breaker``)."""
+    try:
+        async with asyncio.timeout(deadline):
+            result = await llm_call()
+    except SummarizeError as exc:
+        log.warning(_FELL_BACK, kind, exc.code, exc.detail)
+        if exc.code == "llm_refused":  # the endpoint works; it declined this article
+            return None
+    except TimeoutError:
+        log.warning(_FELL_BACK, kind, "timeout", f"deadline {deadline:.0f}s")
+    except asyncio.CancelledError:
+        if breaker is not None:
+            breaker.abandoned()
+        raise
+    else:
+        if breaker is not None:
+            breaker.succeeded()
+        return result
+    if breaker is not None:
+        breaker.failed()
+    return None

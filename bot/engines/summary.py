@@ -41,4 +41,5 @@ async def summarize(
         llm_call=None if llm is None else lambda: summarize_llm(llm, article, language, token_budget),
         extractive=partial(_extractive, article, fallback=llm is not None),
         deadline=llm_deadline,
+        breaker=None if llm is None else llm.breaker,
     )

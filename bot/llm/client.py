@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from bot.config import Settings
 from bot.errors import SummarizeError
+from bot.llm.breaker import CircuitBreaker
 from bot.llm.prompts import load_prompt
 from bot.models import Quote
 
@@ -66,6 +67,8 @@ class LLM:
             max_retries=settings.llm_max_retries,
         )
         self._structured = True  # flips to False once a server rejects json_schema
+        # one per process, shared by summaries and answers: the endpoint is down for both
+        self.breaker = CircuitBreaker(threshold=settings.llm_breaker_failures, cooldown=settings.llm_breaker_cooldown)
 
     async def aclose(self) -> None:
         await self.client.close()

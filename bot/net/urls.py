@@ -194,9 +194,13 @@ def normalize_url(url: str) -> str:
 def host_of(url: str | None, *, fallback: str = "") -> str:
     """The URL's host name (lowercase) without a leading "www.", for showing where a link goes.
 
-    A URL without a host (None, "", a bare word) gives ``fallback``, also without "www.".
+    A URL without a host (None, "", a bare word) or one that doesn't parse gives ``fallback``,
+    also without "www.".
     """
-    host = urlsplit(url).hostname if url else None
+    try:
+        host = urlsplit(url).hostname if url else None
+    except ValueError:  # "http://[::1": an unclosed IPv6 bracket
+        host = None
     return (host or fallback).removeprefix("www.")
 
 

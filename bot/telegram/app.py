@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from pathlib import Path
@@ -15,8 +16,10 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
+    Defaults,
     MessageHandler,
     TypeHandler,
+    Updater,
     filters,
 )
 from telegram.request import HTTPXRequest
@@ -29,6 +32,8 @@ from bot.telegram import buttons, texts
 from bot.telegram.context import NewsContext, install
 from bot.telegram.digest_sender import InBotDigest
 from bot.telegram.handlers import basic, feeds, links, opml, preferences, questions, router, schedule
+from bot.telegram.intake import IntakeBot
+from bot.telegram.webhook import WebhookUpdater
 
 log = logging.getLogger(__name__)
 
@@ -69,17 +74,29 @@ class _Lifecycle:
         log.info("bot stopped")
 
 
+def _intake(settings: Settings) -> Updater:
+    """The bot and the updater that feed the application: updates parsed one by one, so one the
+    library can't parse is skipped instead of stopping intake (see bot/telegram/intake.py)."""
+    bot = IntakeBot(
+        settings.token(),
+        base_url=f"{settings.telegram_api_url}/bot",
+        base_file_url=f"{settings.telegram_api_url}/file/bot",
+        request=HTTPXRequest(connection_pool_size=CONCURRENT_UPDATES + 8, read_timeout=15),
+        get_updates_request=HTTPXRequest(connection_pool_size=2, read_timeout=40),
+        rate_limiter=AIORateLimiter(max_retries=3),
+        # a reply still goes out when the user deleted the message it answers
+        defaults=Defaults(allow_sending_without_reply=True),
+    )
+    queue: asyncio.Queue[object] = asyncio.Queue()
+    return WebhookUpdater(bot, queue) if settings.webhook_url else Updater(bot, queue)
+
+
 def build_application(settings: Settings, *, clock: Clock | None = None) -> NewsApplication:
     lifecycle = _Lifecycle(settings, clock)
     app = (
         ApplicationBuilder()
-        .token(settings.token())
-        .base_url(f"{settings.telegram_api_url}/bot")
-        .base_file_url(f"{settings.telegram_api_url}/file/bot")
+        .updater(_intake(settings))
         .context_types(ContextTypes(context=NewsContext))
-        .request(HTTPXRequest(connection_pool_size=CONCURRENT_UPDATES + 8, read_timeout=15))
-        .get_updates_request(HTTPXRequest(connection_pool_size=2, read_timeout=40))
-        .rate_limiter(AIORateLimiter(max_retries=3))
         .concurrent_updates(CONCURRENT_UPDATES)
         .post_init(lifecycle.start)
         .post_shutdown(lifecycle.stop)
@@ -99,8 +116,9 @@ def register_handlers(app: NewsApplication) -> None:
         "digest_time": schedule.digest_time_command, "timezone": schedule.timezone_command,
         "digest": schedule.digest_command,
     }  # fmt: skip
+    fresh = ~filters.UpdateType.EDITED  # an edited command is not a new request: never run it twice
     for name, callback in commands.items():
-        app.add_handler(CommandHandler(name, callback))
+        app.add_handler(CommandHandler(name, callback, filters=fresh))
     app.add_handler(buttons.on(Refresh, links.refresh_button))
     app.add_handler(buttons.on(EntrySummary, links.entry_summary_button))
     app.add_handler(buttons.on(AskAbout, questions.ask_button))
@@ -117,7 +135,7 @@ def register_handlers(app: NewsApplication) -> None:
                        router.on_message)
     )
     # Keep this last in group 0: it answers only commands no handler above took.
-    app.add_handler(MessageHandler(filters.COMMAND, basic.unknown_command))
+    app.add_handler(MessageHandler(filters.COMMAND & fresh, basic.unknown_command))
     app.add_error_handler(basic.on_error)
 
 

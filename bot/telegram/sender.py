@@ -1,5 +1,6 @@
 """Sending and editing bot messages, in one place: HTML with a plain-text fallback, link previews
-off, keyboards on the last part, and delivery failures (blocked, gone) logged instead of raised."""
+off, keyboards on the last part; transient Bot API failures retried, a placeholder that can't be
+edited replaced by a new message, replies sent even when the message they answer was deleted."""
 
 from __future__ import annotations
 
@@ -9,11 +10,15 @@ import re
 
 from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Message
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
+
+from bot.telegram import retry
 
 log = logging.getLogger(__name__)
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+# What the Bot API says about a message that can no longer be edited: deleted, or too old.
+_NOT_EDITABLE = ("message to edit not found", "message can't be edited", "message_id_invalid")
 
 
 def _plain(text: str) -> str:
@@ -24,7 +29,7 @@ def _is_parse_error(exc: BadRequest) -> bool:
     return "can't parse entities" in str(exc).lower()
 
 
-async def edit_html(message: Message, text: str, markup: InlineKeyboardMarkup | None = None) -> Message:
+async def _edit(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> Message:
     try:
         result = await message.edit_text(
             text, parse_mode=ParseMode.HTML, reply_markup=markup, link_preview_options=NO_PREVIEW
@@ -39,19 +44,47 @@ async def edit_html(message: Message, text: str, markup: InlineKeyboardMarkup | 
     return result if isinstance(result, Message) else message
 
 
+def _not_editable(exc: BadRequest) -> bool:
+    return any(hint in str(exc).lower() for hint in _NOT_EDITABLE)
+
+
+async def edit_html(message: Message, text: str, markup: InlineKeyboardMarkup | None = None) -> Message:
+    """Edit ``message`` (a placeholder) into ``text``, retrying transient failures. A message that
+    can't be edited (deleted, too old) or edits that keep failing: ``text`` goes in a new message
+    and the old one is deleted, so no placeholder stays on screen."""
+    try:
+        return await retry.persist(lambda: _edit(message, text, markup), "edit")
+    except BadRequest as exc:
+        if not _not_editable(exc):
+            raise
+        failure: Exception = exc
+    except (NetworkError, RetryAfter) as exc:
+        failure = exc
+    log.info("message not editable, sending a new one chat_id=%s error=%s", message.chat_id, failure)
+    target = message.reply_to_message
+    sent = await reply_html(target, text, markup) if target else await reply_html(message, text, markup, quote=False)
+    await safe(message.delete(), "delete")
+    return sent
+
+
 async def reply_html(
     message: Message, text: str, markup: object | None = None, *, quote: bool = True
 ) -> Message:
+    """Reply to ``message`` (quoting it while it exists), retrying transient failures."""
     kwargs: dict[str, object] = {"reply_markup": markup, "link_preview_options": NO_PREVIEW}
     if quote:
-        kwargs["do_quote"] = True
-    try:
-        return await message.reply_text(text, parse_mode=ParseMode.HTML, **kwargs)  # type: ignore[arg-type]
-    except BadRequest as exc:
-        if not _is_parse_error(exc):
-            raise
-        log.error("telegram rejected our HTML, sending plain text error=%s", exc)
-        return await message.reply_text(_plain(text), **kwargs)  # type: ignore[arg-type]
+        kwargs.update(do_quote=True, allow_sending_without_reply=True)
+
+    async def send() -> Message:
+        try:
+            return await message.reply_text(text, parse_mode=ParseMode.HTML, **kwargs)  # type: ignore[arg-type]
+        except BadRequest as exc:
+            if not _is_parse_error(exc):
+                raise
+            log.error("telegram rejected our HTML, sending plain text error=%s", exc)
+            return await message.reply_text(_plain(text), **kwargs)  # type: ignore[arg-type]
+
+    return await retry.persist(send, "reply")
 
 
 async def deliver_parts(
@@ -72,5 +105,5 @@ async def safe(coro: object, what: str) -> None:
     """Await a best-effort call (typing action, callback answer): log, never raise."""
     try:
         await coro  # type: ignore[misc]
-    except (BadRequest, Forbidden) as exc:
+    except TelegramError as exc:
         log.info("best-effort telegram call failed what=%s error=%s", what, exc)

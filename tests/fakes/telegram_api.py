@@ -558,6 +558,18 @@ class FakeTelegram(ThreadedAiohttpServer):
         self._enqueue({"callback_query": cq})
         return cq_id
 
+    def push_inline_callback(self, user_id: int, data: str, *, inline_message_id: str = "inline-1") -> str:
+        """The user taps a button under a message sent in inline mode (no chat, no ``message``).
+        Returns the callback id."""
+        with self._lock:
+            user = self._users.get(user_id) or self._register_user(user_id, "Alice", "en", None)
+            cq_id = f"{next(self._counter)}{user_id % 100000:05d}"
+            self._callbacks[cq_id] = {"answered": False, "chat_id": None, "message_id": None}
+            cq = {"id": cq_id, "from": dict(user), "chat_instance": "0", "data": data,
+                  "inline_message_id": inline_message_id}  # fmt: skip
+        self._enqueue({"callback_query": cq})
+        return cq_id
+
     def push_inline_query(
         self,
         user_id: int,
@@ -623,6 +635,33 @@ class FakeTelegram(ThreadedAiohttpServer):
         elif new_status in ("member", "administrator"):
             self.unblock_chat(chat_id)
         return self._enqueue({"my_chat_member": upd})
+
+    def push_poll(self, question: str = "Which?", options: tuple[str, ...] = ("yes", "no"), *,
+                  persistent_ids: bool = True) -> dict[str, Any]:  # fmt: skip
+        """A ``poll`` update (a poll the bot sent changed). ``persistent_ids=False`` leaves out the
+        options' ``persistent_id`` (and ``allows_revoting``), as a Bot API server older than 9.6
+        sends them: python-telegram-bot 22.8 cannot parse such an update."""
+        option_dicts: list[dict[str, Any]] = [{"text": text, "voter_count": 0} for text in options]
+        poll: dict[str, Any] = {
+            "id": str(next(self._counter)), "question": question, "options": option_dicts,
+            "total_voter_count": 0, "is_closed": False, "is_anonymous": True, "type": "regular",
+            "allows_multiple_answers": False,
+        }  # fmt: skip
+        if persistent_ids:
+            poll["allows_revoting"] = False
+            for i, option in enumerate(option_dicts):
+                option["persistent_id"] = str(i)
+        return self._enqueue({"poll": poll})
+
+    def delete_message(self, chat_id: int, message_id: int) -> None:
+        """Someone deletes a message (the user their own, or the bot's from their chat): later
+        replies to it or edits of it fail as Telegram's do."""
+        with self._changed:
+            stored = self._messages.get(int(chat_id), {}).get(int(message_id))
+            if stored is None:
+                raise KeyError(f"no message {message_id} in chat {chat_id}")
+            stored.deleted = True
+            self._changed.notify_all()
 
     entity = staticmethod(make_entity)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from types import SimpleNamespace
 
 import pytest
 
@@ -78,7 +79,7 @@ async def test_only_a_fallback_summary_carries_the_note(monkeypatch: pytest.Monk
 
     monkeypatch.setattr(summary_module, "summarize_llm", failing_llm)
     offline = await summarize(ARTICLE, language="en", llm=None, token_budget=1000, llm_deadline=5)
-    fell_back = await summarize(ARTICLE, language="en", llm=object(), token_budget=1000,  # type: ignore[arg-type]
+    fell_back = await summarize(ARTICLE, language="en", llm=SimpleNamespace(breaker=None), token_budget=1000,  # type: ignore[arg-type]
                                 llm_deadline=5)
     assert offline.engine == fell_back.engine == "extractive"
     assert offline.note is None and fell_back.note == FALLBACK_NOTE

@@ -166,7 +166,7 @@ def test_host_of(url: str, host: str) -> None:
     assert host_of(url, fallback=url) == host
 
 
-@pytest.mark.parametrize("url", [None, "", "text:abc123", "www.example.com/a"])
+@pytest.mark.parametrize("url", [None, "", "text:abc123", "www.example.com/a", "http://[::1", "http://a:b@[x]/"])
 def test_host_of_without_a_host_gives_the_fallback(url: str | None) -> None:
     assert host_of(url) == ""
     if url:

@@ -7,9 +7,10 @@ import logging
 
 from telegram import Update
 from telegram.constants import ChatType, ParseMode
+from telegram.error import Forbidden
 from telegram.ext import ApplicationHandlerStop
 
-from bot.telegram import messages, texts
+from bot.telegram import messages, retry, texts
 from bot.telegram.context import NewsContext
 
 log = logging.getLogger(__name__)
@@ -50,9 +51,36 @@ async def allowlist_gate(update: Update, context: NewsContext) -> None:
     raise ApplicationHandlerStop
 
 
+BLOCKED_KEY = "chats_that_blocked_us"
+MAX_REMEMBERED_BLOCKS = 10_000
+
+
+def _note_blocked(update: object, context: NewsContext) -> None:
+    """A chat that blocked the bot (403) is an INFO line once, not an error on every update."""
+    chat = update.effective_chat if isinstance(update, Update) else None
+    seen: set[int] = context.bot_data.setdefault(BLOCKED_KEY, set())
+    if chat is not None and chat.id in seen:
+        return
+    if len(seen) >= MAX_REMEMBERED_BLOCKS:
+        seen.clear()
+    if chat is not None:
+        seen.add(chat.id)
+    log.info("chat unreachable (blocked, deactivated or kicked) chat_id=%s error=%s",
+             chat.id if chat else None, context.error)  # fmt: skip
+
+
 async def on_error(update: object, context: NewsContext) -> None:
-    """Last line of defence: log the bug, tell the user something friendly, keep running."""
-    log.error("unhandled error in handler", exc_info=context.error)
+    """Last line of defence: log the bug, tell the user something friendly, keep running.
+    Telegram's own failures are not bugs: a blocked chat is noted once, an unreachable Bot API
+    is one line without a traceback (delivery already retried; an apology would fail too)."""
+    error = context.error
+    if isinstance(error, Forbidden):
+        _note_blocked(update, context)
+        return
+    if error is not None and retry.transient(error):
+        log.warning("telegram unreachable, update not answered error=%r", error)
+        return
+    log.error("unhandled error in handler", exc_info=error)
     if isinstance(update, Update) and update.effective_message:
         try:
             await update.effective_message.reply_text(texts.INTERNAL_ERROR)

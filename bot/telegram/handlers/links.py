@@ -9,14 +9,33 @@ from telegram import Message, Update
 
 from bot import render
 from bot.callbacks import EntrySummary, Refresh
+from bot.errors import FetchError
+from bot.net.urls import parse_user_url
 from bot.telegram import messages, sender, texts
 from bot.telegram.buttons import Press
 from bot.telegram.context import NewsContext
 from bot.telegram.replies import reply_with_summary, show_summary
 
 
+def _readable(links: list[str]) -> tuple[list[str], list[FetchError]]:
+    """The links that parse as web links (cleaned), and why the others don't."""
+    valid: list[str] = []
+    invalid: list[FetchError] = []
+    for link in links:
+        try:
+            valid.append(parse_user_url(link))
+        except FetchError as exc:
+            invalid.append(exc)
+    return valid, invalid
+
+
 async def summarize_links(update: Update, context: NewsContext, message: Message, links: list[str]) -> None:
-    chosen = links[: messages.MAX_LINKS]
+    # Validation before anything else: nothing downstream (placeholder, keys) sees a broken link.
+    chosen, invalid = _readable(links[: messages.MAX_LINKS])
+    for exc in invalid:
+        await sender.reply_html(message, render.render_error(exc.reason))
+    if not chosen:
+        return
     if not await context.summaries.within_limit(messages.user_id_of(update), len(chosen)):
         await sender.reply_html(message, render.esc(texts.RATE_LIMITED_LINKS))
         return

@@ -24,6 +24,8 @@ async def on_message(update: Update, context: NewsContext) -> None:
             await links.summarize_links(update, context, message, urls)
         return
     if not text:
+        if messages.mentions_bot(message, bot):  # "@botname" and nothing else: what can it do?
+            await sender.reply_html(message, texts.HELP)
         return
     if messages.is_pasted_article(text) and (private or messages.mentions_bot(message, bot)):
         await links.summarize_pasted(update, context, message, text)
