@@ -46,7 +46,7 @@ async def test_one_rate_for_all_processes_and_a_shared_pause(redis_url: str) -> 
         started = time.monotonic()
         await asyncio.gather(*(limiters[i % 2].acquire(1000 + i) for i in range(60)))
         elapsed = time.monotonic() - started
-        assert 59 / 50 * 0.9 <= elapsed <= 59 / 50 * 1.4, elapsed
+        assert elapsed >= 59 / 50 * 0.9, elapsed  # never faster than the rate (how close: bench/digest_fanout.py)
 
         await limiters[0].pause(0.6)  # a 429 seen by one process stops the other one too
         started = time.monotonic()

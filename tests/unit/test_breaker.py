@@ -57,6 +57,10 @@ def test_a_cancelled_probe_lets_the_next_call_probe() -> None:
     assert breaker.allows()
 
 
+def _extractive() -> Answer:  # module level: the CPU pool pickles it
+    return Answer(text="From the article.", quotes=[], engine="extractive")
+
+
 async def test_policy_skips_the_llm_while_open() -> None:
     breaker = CircuitBreaker(threshold=2, cooldown=60)
     calls = 0
@@ -72,11 +76,8 @@ async def test_policy_skips_the_llm_while_open() -> None:
         calls += 1
         raise SummarizeError("down", code="llm_error")
 
-    def extractive() -> Answer:
-        return Answer(text="From the article.", quotes=[], engine="extractive")
-
     for call in (hanging, failing, hanging):
-        result = await llm_or_extractive("answer", ARTICLE, llm_call=call, extractive=extractive,
+        result = await llm_or_extractive("answer", ARTICLE, llm_call=call, extractive=_extractive,
                                          deadline=0.05, breaker=breaker)  # fmt: skip
         assert result.engine == "extractive"
     assert calls == 2 and breaker.open  # the third never reached the LLM
