@@ -15,7 +15,9 @@ from bot.config import Settings
 from bot.digest.clock import Clock
 from bot.digest.jobs import DigestJobs
 from bot.services import Services, build_digest
+from bot.store.reachable import check_redis
 from bot.telegram.digest_sender import TelegramTransport
+from bot.telegram.startup import telegram_startup_errors
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +34,9 @@ async def run_worker(settings: Settings, *, clock: Clock | None = None) -> int:
         loop.add_signal_handler(signum, stop.set)
     jobs: DigestJobs | None = None
     try:
-        await transport.start()
+        with telegram_startup_errors(settings.telegram_api_url):
+            await transport.start()
+        await check_redis(services.redis, settings.redis_url)
         jobs = DigestJobs(build_digest(services, transport))
         await jobs.start_workers()
         log.info("digest worker running")
