@@ -129,7 +129,7 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
     except StartupError as exc:
         # One line for the operator; the redacted chain only when debugging.
         log.debug("start-up failure", exc_info=exc)
-        log.error("%s", exc)
+        log.error("%s", exc, extra={"exit_code": exc.exit_code})
         return exc.exit_code
     except KeyboardInterrupt:
         return 130

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import redis
@@ -12,6 +13,7 @@ import redis
 from tests.conftest import BotFactory
 from tests.fakes.bot_process import BotProcess
 from tests.fakes.redis_server import RedisServer, free_port
+from tests.fakes.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -86,3 +88,15 @@ def test_wrong_redis_password_is_a_configuration_error(
     where = f"redis://127.0.0.1:{redis_with_password.port}/0"
     assert re.search(rf"level=error .*Redis at {where} rejected the password: check REDIS_URL", logs)
     assert WRONG_PASSWORD not in logs
+
+
+def test_worker_heartbeat_passes_the_healthcheck(bot_process: BotFactory, bot_env: dict[str, str]) -> None:
+    heartbeat = Path(bot_env["HEARTBEAT_FILE"])
+    health = BotProcess(bot_env, args=("healthcheck",), name="health")
+    assert health.start().wait(timeout=60) == 1  # nothing running yet: no heartbeat
+    health.cleanup()
+    worker = bot_process(args=("worker",), wait=False)
+    wait_until(heartbeat.exists, timeout=30, what=lambda: f"no heartbeat file\n{worker.logs()}")
+    health = BotProcess(bot_env, args=("healthcheck",), name="health")
+    assert health.start().wait(timeout=60) == 0, health.logs()
+    health.cleanup()
