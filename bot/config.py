@@ -6,6 +6,7 @@ import os
 from datetime import time
 from functools import cached_property
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -23,6 +24,26 @@ def _int_list(value: object) -> object:
         if not all(part.lstrip("-").isdigit() for part in parts):
             raise ValueError("must be a comma-separated list of numbers, e.g. 12345,67890")
         return [int(part) for part in parts]
+    return value
+
+
+DEFAULT_REDIS_URL = "redis://localhost:6379/0"
+REDIS_SCHEMES = ("redis", "rediss", "unix")
+
+
+def _redis_url(value: str) -> str:
+    """Reject what redis-py would only fail on at the first command, with a traceback."""
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError on a port that isn't a number
+    except ValueError:
+        raise ValueError("is not a valid URL, e.g. redis://localhost:6379/0") from None
+    if parts.scheme not in REDIS_SCHEMES:
+        raise ValueError("must start with redis://, rediss:// or unix://, e.g. redis://localhost:6379/0")
+    if parts.scheme == "unix" and not parts.path:
+        raise ValueError("needs a socket path, e.g. unix:///run/redis/redis.sock")
+    if parts.scheme != "unix" and parts.path.strip("/") and not parts.path.strip("/").isdigit():
+        raise ValueError("the database after the host must be a number, e.g. redis://localhost:6379/0")
     return value
 
 
@@ -57,8 +78,9 @@ class Settings(BaseSettings):
     llm_breaker_cooldown: float = Field(30.0, gt=0)
     summary_deadline: float = Field(60.0, gt=0)
 
-    # Redis; unset = redis://localhost:6379/0 (`scripts/run` starts a local one when needed)
-    redis_url: str = "redis://localhost:6379/0"
+    # Redis; unset = redis://localhost:6379/0 for the bot (`scripts/run` starts a local one when
+    # needed); the one-shot commands (summarize, extract) then use no shared cache (redis_configured)
+    redis_url: str = DEFAULT_REDIS_URL
 
     # Fetching
     fetch_allow_private_networks: bool = False
@@ -147,7 +169,9 @@ class Settings(BaseSettings):
             return parse_hhmm(value)
         return value
 
-    @field_validator("telegram_api_url", "openai_base_url")
+    _check_redis_url = field_validator("redis_url")(_redis_url)
+
+    @field_validator("telegram_api_url", "openai_base_url", "webhook_url")
     @classmethod
     def _url(cls, value: str | None) -> str | None:
         if value is None or value == "":
@@ -155,6 +179,11 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
+
+    @property
+    def redis_configured(self) -> bool:
+        """REDIS_URL was given (the environment, .env or an argument), not the built-in default."""
+        return "redis_url" in self.model_fields_set
 
     @cached_property
     def llm_enabled(self) -> bool:
@@ -166,6 +195,17 @@ class Settings(BaseSettings):
 
 class SettingsError(Exception):
     """One clear line naming the offending variable."""
+
+
+class StartupError(Exception):
+    """The process can't start: one line saying why and what to check (never a secret).
+
+    ``exit_code`` 2 means the configuration is wrong (a rejected token or password), 1 that the
+    environment is (a server that can't be reached)."""
+
+    def __init__(self, message: str, *, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
 def load_settings(**overrides: object) -> Settings:

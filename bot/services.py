@@ -64,10 +64,11 @@ class Services:
     clock: Clock
 
     @classmethod
-    def create(cls, settings: Settings, *, clock: Clock | None = None) -> Services:
+    def create(cls, settings: Settings, *, clock: Clock | None = None, shared_cache: bool = True) -> Services:
+        """``shared_cache=False``: caches, single-flight and rate limits never touch Redis."""
         cpu.configure(cpu.PoolSettings(settings.cpu_workers, settings.cpu_queue, settings.cpu_job_timeout))
         redis = connect(settings.redis_url)
-        guard = RedisGuard()
+        guard = RedisGuard() if shared_cache else RedisGuard.off()
         fetcher = Fetcher(settings)
         llm = LLM(settings) if settings.llm_enabled else None
         log.info("summary engine=%s", f"llm model={settings.llm_model}" if llm else "extractive (no LLM configured)")

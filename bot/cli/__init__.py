@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from bot.config import Settings, SettingsError, load_settings
+from bot.config import Settings, SettingsError, StartupError, load_settings
 from bot.digest.clock import Clock
 from bot.logs import setup_logging
+
+log = logging.getLogger(__name__)
 
 EXIT_USAGE = 2
 
@@ -119,11 +123,24 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
     except SettingsError as exc:
         print(f"newsbot: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    setup_logging(settings.log_level, settings.log_format, _secrets(settings))
+    try:
+        return COMMANDS[args.command](settings, args, clock)
+    except StartupError as exc:
+        # One line for the operator; the redacted chain only when debugging.
+        log.debug("start-up failure", exc_info=exc)
+        log.error("%s", exc, extra={"exit_code": exc.exit_code})
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+
+
+def _secrets(settings: Settings) -> list[str]:
+    """What no log line may contain: the bot token, the LLM key, the Redis password."""
     secrets = [settings.token()]
     if settings.openai_api_key:
         secrets.append(settings.openai_api_key.get_secret_value())
-    setup_logging(settings.log_level, settings.log_format, secrets)
-    try:
-        return COMMANDS[args.command](settings, args, clock)
-    except KeyboardInterrupt:
-        return 130
+    if settings.webhook_secret:
+        secrets.append(settings.webhook_secret.get_secret_value())
+    secrets.append(urlsplit(settings.redis_url).password or "")
+    return secrets

@@ -68,7 +68,7 @@ async def run_extract(
                 fetched = await fetcher.fetch(url)
                 article = await extract_article(fetched, url=url)
     except (FetchError, ExtractError) as exc:
-        log.info("extract failed url=%s code=%s detail=%s", url, exc.code, exc.detail or "-")
+        log.info("extract failed", extra={"url": url, "code": exc.code, "detail": exc.detail or "-"})
         print(f"{exc.reason} [{exc.code}]", file=sys.stderr)
         return 1
     if as_json:

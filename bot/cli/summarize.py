@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from typing import TextIO
 
@@ -10,6 +11,8 @@ from bot.config import Settings
 from bot.errors import NewsbotError
 from bot.pipeline import SummaryResult
 from bot.services import Services
+
+log = logging.getLogger(__name__)
 
 
 def result_json(result: SummaryResult) -> dict[str, object]:
@@ -47,7 +50,10 @@ def result_text(result: SummaryResult) -> str:
 async def run_summarize(
     settings: Settings, url: str, *, stdin_text: str | None, as_json: bool, lang: str | None, out: TextIO
 ) -> int:
-    services = Services.create(settings)
+    # A Redis on localhost may be anyone's: share a cache only with the one REDIS_URL names.
+    if not settings.redis_configured:
+        log.debug("REDIS_URL is not set: no shared cache (nothing is read from or written to Redis)")
+    services = Services.create(settings, shared_cache=settings.redis_configured)
     language = (lang or "en").lower()
     try:
         if stdin_text is not None:

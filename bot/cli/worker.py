@@ -10,12 +10,17 @@ import asyncio
 import logging
 import signal
 import sys
+import time
+from pathlib import Path
 
 from bot.config import Settings
 from bot.digest.clock import Clock
 from bot.digest.jobs import DigestJobs
 from bot.services import Services, build_digest
+from bot.store.reachable import check_redis
+from bot.telegram.app import HEARTBEAT_EVERY
 from bot.telegram.digest_sender import TelegramTransport
+from bot.telegram.startup import telegram_startup_errors
 
 log = logging.getLogger(__name__)
 
@@ -31,16 +36,29 @@ async def run_worker(settings: Settings, *, clock: Clock | None = None) -> int:
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
     jobs: DigestJobs | None = None
+    heartbeat: asyncio.Task[None] | None = None
     try:
-        await transport.start()
+        with telegram_startup_errors(settings.telegram_api_url):
+            await transport.start()
+        await check_redis(services.redis, settings.redis_url)
         jobs = DigestJobs(build_digest(services, transport))
         await jobs.start_workers()
+        heartbeat = asyncio.create_task(_beat(settings.heartbeat_file))
         log.info("digest worker running")
         await stop.wait()
     finally:
         log.info("digest worker stopping")
+        if heartbeat is not None:
+            heartbeat.cancel()
         if jobs is not None:
             await jobs.stop()
         await transport.close()
         await services.aclose()
     return 0
+
+
+async def _beat(path: str) -> None:
+    """The same heartbeat file as the bot's, so `newsbot healthcheck` serves both process kinds."""
+    while True:
+        Path(path).write_text(str(time.time()))  # noqa: ASYNC240 - a few bytes to a local file
+        await asyncio.sleep(HEARTBEAT_EVERY)

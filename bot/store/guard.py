@@ -8,6 +8,7 @@ doesn't add a connect timeout to every request), then tries again and logs the r
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
@@ -27,6 +28,13 @@ class RedisGuard:
         self.pause = pause
         self.down = False
         self._retry_at = 0.0
+
+    @classmethod
+    def off(cls) -> RedisGuard:
+        """A guard that never lets a call through: the process runs without the shared cache."""
+        guard = cls()
+        guard.down, guard._retry_at = True, math.inf
+        return guard
 
     @property
     def available(self) -> bool:

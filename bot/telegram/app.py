@@ -28,11 +28,13 @@ from bot.callbacks import AskAbout, AskSuggested, EntrySummary, MoreStories, Pic
 from bot.config import Settings
 from bot.digest.clock import Clock
 from bot.services import Services, build_app
+from bot.store.reachable import check_redis
 from bot.telegram import buttons, texts
 from bot.telegram.context import NewsContext, install
 from bot.telegram.digest_sender import InBotDigest
 from bot.telegram.handlers import basic, feeds, links, opml, preferences, questions, router, schedule
 from bot.telegram.intake import IntakeBot
+from bot.telegram.startup import telegram_startup_errors
 from bot.telegram.webhook import WebhookUpdater
 
 log = logging.getLogger(__name__)
@@ -55,6 +57,7 @@ class _Lifecycle:
 
     async def start(self, app: NewsApplication) -> None:
         self.services = Services.create(self.settings, clock=self.clock)
+        await check_redis(self.services.redis, self.settings.redis_url)
         self.digest = await InBotDigest.start(self.settings, self.services)
         install(app, build_app(self.services, self.digest.service))
         await app.bot.set_my_commands([BotCommand(c, d) for c, d in texts.COMMANDS])
@@ -139,25 +142,38 @@ def register_handlers(app: NewsApplication) -> None:
     app.add_error_handler(basic.on_error)
 
 
+def initialize(app: NewsApplication, settings: Settings) -> None:
+    """getMe once, on the event loop run_polling/run_webhook will use (they then skip their own
+    initialize, whose retry loop logs a full traceback for a rejected token)."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    with telegram_startup_errors(settings.telegram_api_url):
+        loop.run_until_complete(app.initialize())
+
+
 def run(settings: Settings, *, clock: Clock | None = None) -> None:
+    """Serve until stopped; a start-up failure (Telegram or Redis) raises StartupError."""
     if settings.fetch_allow_private_networks:
         log.warning(
             "FETCH_ALLOW_PRIVATE_NETWORKS is on: the bot may fetch private and loopback addresses;"
             " use this only for tests and local development"
         )
     app = build_application(settings, clock=clock)
+    initialize(app, settings)
     allowed = Update.ALL_TYPES
     if settings.webhook_url:
         secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
         log.info("serving webhook listen=%s port=%s", settings.webhook_listen, settings.webhook_port)
-        app.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path="telegram",
-            webhook_url=settings.webhook_url,
-            secret_token=secret,
-            allowed_updates=allowed,
-        )
+        with telegram_startup_errors(settings.telegram_api_url):
+            app.run_webhook(
+                listen=settings.webhook_listen,
+                port=settings.webhook_port,
+                url_path="telegram",
+                webhook_url=settings.webhook_url,
+                secret_token=secret,
+                allowed_updates=allowed,
+            )
     else:
         log.info("polling for updates api=%s", settings.telegram_api_url)
-        app.run_polling(allowed_updates=allowed, close_loop=False)
+        with telegram_startup_errors(settings.telegram_api_url):
+            app.run_polling(allowed_updates=allowed, close_loop=False)

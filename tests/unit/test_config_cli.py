@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -30,6 +31,12 @@ def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = No
         ({"ADMIN_IDS": "12,abc"}, "ADMIN_IDS"),
         ({"TELEGRAM_API_URL": "ftp://x"}, "TELEGRAM_API_URL"),
         ({"FETCH_ALLOW_PRIVATE_NETWORKS": "maybe"}, "FETCH_ALLOW_PRIVATE_NETWORKS"),
+        ({"REDIS_URL": "not a url"}, "REDIS_URL"),
+        ({"REDIS_URL": "redis://localhost:six/0"}, "REDIS_URL"),
+        ({"REDIS_URL": "redis://localhost:6379/zero"}, "REDIS_URL"),
+        ({"WEBHOOK_URL": "bot.example.com/hook"}, "WEBHOOK_URL"),
+        ({"OPENAI_BASE_URL": "localhost:11434/v1"}, "OPENAI_BASE_URL"),
+        ({"LLM_TIMEOUT": "-1"}, "LLM_TIMEOUT"),
     ],
 )
 def test_invalid_setting_is_one_line_and_exit_2(env: dict[str, str], name: str, tmp_path: Path) -> None:
@@ -83,3 +90,18 @@ def test_extract_command_reads_html_from_stdin(tmp_path: Path) -> None:
     assert "Join ST's Telegram channel" not in result.stdout
     bad = run_cli("extract", "-", cwd=tmp_path)  # stdin without --url
     assert bad.returncode == 2 and "--url" in bad.stderr
+
+
+def test_json_logs_carry_fields_as_keys(tmp_path: Path) -> None:
+    page = "<html><body><p>Too short to be an article.</p></body></html>"
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "extract", "-", "--url", "https://example.com/a"],
+        input=page, capture_output=True, text=True, timeout=60, cwd=tmp_path,
+        env={**{k: v for k, v in os.environ.items() if not k.startswith(("REDIS_", "OPENAI_", "LOG_"))},
+             "LOG_FORMAT": "json", "NEWSBOT_ENV_FILE": str(tmp_path / "none")},
+    )
+    assert result.returncode == 1
+    records = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
+    [failure] = [r for r in records if r["msg"] == "extract failed"]
+    assert failure["url"] == "https://example.com/a" and failure["code"] == "no_text"
+    assert failure["level"] == "info" and failure["logger"] == "bot.cli.extract"
