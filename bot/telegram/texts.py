@@ -75,6 +75,17 @@ LANGUAGE_SET = "Done — summaries will be in <b>{code}</b>."
 LANGUAGE_AUTO = "Done — summaries will follow your Telegram language."
 LANGUAGE_BAD = "“{code}” isn't a language code I know. Use a two-letter code like en, de, fr or es."
 NO_ACTIVE_ARTICLE = "Send me a link first, then ask about it."
+HELLO = "Hi! 👋"
+CHAT_HINT = (
+    "Send me a link to a news story (or paste an article) and I'll summarize it. "
+    "Then ask me anything about it."
+)
+CHAT_HINT_ACTIVE = (
+    "Send me a link to a news story and I'll summarize it, or ask a question about "
+    "“{title}”."
+)
+ANSWER_ABOUT = "About: <b>{title}</b>"
+ONLY_ABOUT_ARTICLE = "I can only answer about the article “{title}”."
 ARTICLE_GONE = "I don't have that article any more. Send the link again and ask away."
 QUESTION_TOO_LONG = "That question is too long — please keep it under {n} characters."
 RATE_LIMITED_QUESTIONS = "You're asking faster than I can read. Please wait a minute and ask again."

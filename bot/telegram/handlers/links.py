@@ -4,11 +4,13 @@ summarize again (🔄 under a summary, 📄 under a digest entry)."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 
 from telegram import Message, Update
 
 from bot import render
 from bot.callbacks import EntrySummary, Refresh
+from bot.pipeline import SummaryResult
 from bot.telegram import messages, sender, texts
 from bot.telegram.buttons import Press
 from bot.telegram.context import NewsContext
@@ -23,13 +25,28 @@ async def summarize_links(update: Update, context: NewsContext, message: Message
     if len(links) > messages.MAX_LINKS:
         await sender.reply_html(message, render.esc(texts.TOO_MANY_LINKS.format(n=messages.MAX_LINKS)))
     language = await messages.language_of(update, context)
+    await context.conversations.close(message.chat_id)
+    await _replies_in_order(context, message, [context.summaries.for_link(url, language) for url in chosen], chosen)
 
-    async def answer(url: str) -> None:
-        await reply_with_summary(context, message, render.placeholder(url),
-                                 lambda: context.summaries.for_link(url, language),
-                                 lambda: context.summaries.ready_link(url, language))  # fmt: skip
 
-    await asyncio.gather(*(answer(url) for url in chosen))
+def _awaiting(work: asyncio.Future[SummaryResult]) -> Callable[[], Awaitable[SummaryResult]]:
+    async def result() -> SummaryResult:
+        return await work
+
+    return result
+
+
+async def _replies_in_order(
+    context: NewsContext, message: Message, works: list[Awaitable[SummaryResult]], urls: list[str]
+) -> None:
+    """All summaries are worked on at once; their replies go out in the order of the links."""
+    started = [asyncio.ensure_future(work) for work in works]
+    try:
+        for url, work in zip(urls, started, strict=True):
+            await reply_with_summary(context, message, render.placeholder(url), _awaiting(work))
+    finally:
+        for work in started:
+            work.cancel()  # only those left behind when a reply failed
 
 
 async def summarize_pasted(update: Update, context: NewsContext, message: Message, text: str) -> None:

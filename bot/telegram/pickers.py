@@ -1,0 +1,16 @@
+"""Small inline keyboards for conversations and settings: ask about the active article, pick a
+language, pick a time zone."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.callbacks import Action, AskAbout
+
+
+def _button(label: str, action: Action) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=action.encode())
+
+
+def ask_about(article_key: str, label: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[_button(label, AskAbout(article_key))]])
