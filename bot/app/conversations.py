@@ -106,6 +106,11 @@ class Conversations:
         that fails must not leave questions going to the article before it)."""
         await self.chats.clear_active(chat_id)
 
+    async def text_hash(self, article_key: str) -> str | None:
+        """The hash of the article text last shown for this key, while it is kept."""
+        article = await self.documents.get(article_key)
+        return article.text_hash if article else None
+
     async def title(self, article_key: str) -> str:
         """The article's title while its text is kept ("" otherwise; nothing is fetched)."""
         article = await self.documents.get(article_key)

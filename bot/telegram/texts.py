@@ -96,6 +96,8 @@ OUTDATED_BUTTON = "This button is out of date. Send the link again, or use the b
 
 READING_TEXT = "⏳ Reading your text…"
 REFRESHING = "Refreshing…"
+NO_CHANGES = "No changes since {at}."
+UPDATED_TOAST = "Updated: the article changed."
 SUMMARIZING = "Summarizing…"
 STORY_GONE = "This story is too old now. Send its link to get a summary."
 BUTTON_SUGGESTED = "❓ {question}"
