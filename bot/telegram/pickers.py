@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.callbacks import Action, AskAbout
+from bot.callbacks import Action, AskAbout, PickLanguage
 
 
 def _button(label: str, action: Action) -> InlineKeyboardButton:
@@ -14,3 +14,9 @@ def _button(label: str, action: Action) -> InlineKeyboardButton:
 
 def ask_about(article_key: str, label: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[_button(label, AskAbout(article_key))]])
+
+
+def languages(choices: list[tuple[str, str]], auto_label: str) -> InlineKeyboardMarkup:
+    """One button per language (code, name), then "follow Telegram's language"."""
+    row = [_button(name, PickLanguage(code)) for code, name in choices]
+    return InlineKeyboardMarkup([row[:3], row[3:], [_button(auto_label, PickLanguage("auto"))]])

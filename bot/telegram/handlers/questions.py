@@ -116,4 +116,4 @@ async def new_conversation(update: Update, context: NewsContext) -> None:
     if message is None:
         return
     await context.conversations.forget(message.chat_id)
-    await sender.reply_html(message, render.esc(texts.FORGOT))
+    await sender.reply_html(message, render.esc(t("FORGOT", await messages.language_of(update, context))))

@@ -6,7 +6,8 @@ from __future__ import annotations
 from telegram import Update
 
 from bot import render
-from bot.telegram import messages, sender, texts
+from bot.telegram import messages, sender
+from bot.telegram.catalog import t
 from bot.telegram.context import NewsContext
 from bot.telegram.handlers import links, questions
 from bot.text.intent import Intent, intent_of
@@ -39,4 +40,4 @@ async def on_message(update: Update, context: NewsContext) -> None:
         else:
             await questions.chatter(update, context, message, greeting=intent is Intent.GREETING)
     elif messages.mentions_bot(message, bot) and message.reply_to_message is None:
-        await sender.reply_html(message, render.esc(texts.NO_LINK_HINT))
+        await sender.reply_html(message, render.esc(t("NO_LINK_HINT", await messages.language_of(update, context))))
