@@ -42,8 +42,8 @@ _PARTICLES = frozenset({"ли"})  # Russian yes/no questions: "Известно 
 _LEADS = frozenset("and so but then also und aber et mais donc alors y pero entonces por и а но так".split())
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 _GREETINGS = frozenset(
-    "hi hello hey hiya yo thanks thank thx ty ok okay cool great nice bye hallo servus moin danke tschüss "
-    "salut bonjour merci coucou hola gracias vale adiós привет здравствуйте спасибо пока ок".split()
+    "hi hello hey hiya yo thanks thank thx ty bye hallo servus moin danke tschüss "
+    "salut bonjour merci coucou hola gracias vale adiós привет здравствуйте спасибо пока".split()
 )
 
 
