@@ -98,9 +98,17 @@ class MoreStories(Action):
     code: ClassVar[str] = "m"
 
 
+@dataclass(frozen=True)
+class PickLanguage(Action):
+    """A language in the /language picker ("auto": back to the Telegram app's language)."""
+
+    language: str
+    code: ClassVar[str] = "l"
+
+
 ACTIONS: dict[str, type[Action]] = {
     kind.code: kind
-    for kind in (Refresh, AskAbout, AskSuggested, EntrySummary, PickFeed, Unsubscribe, MoreStories)
+    for kind in (Refresh, AskAbout, AskSuggested, EntrySummary, PickFeed, Unsubscribe, MoreStories, PickLanguage)
 }
 LEGACY: dict[str, type[Action]] = {
     "refresh": Refresh, "ask": AskAbout, "dask": AskAbout, "q": AskSuggested, "dsum": EntrySummary,

@@ -124,7 +124,7 @@ def build_app(services: Services, digest: DigestService) -> AppServices:
     settings = services.settings
     return AppServices(
         access=Access(settings),
-        preferences=Preferences(services.chats),
+        preferences=Preferences(services.chats, translates=services.llm is not None),
         summaries=Summaries(services.pipeline, services.limits, deadline=settings.summary_deadline,
                             links_per_minute=settings.links_per_minute),
         conversations=Conversations(services.chats, services.documents, services.pipeline, services.limits,

@@ -17,12 +17,33 @@ from bot.store.chats import ChatStore
 from bot.store.limits import RateLimiter
 
 ANSWER_MARGIN = 5.0  # seconds of the reply deadline kept for sending the answer
+HEADLINE_WORDS = 10  # an untitled (pasted) article is named by its first words
+
+
+def headline_of(article: Article) -> str:
+    """What to call the article in one line: its title, else its site, else its first words."""
+    if article.title:
+        return article.title
+    words = article.text.split()
+    if not words:
+        return article.site or ""
+    return " ".join(words[:HEADLINE_WORDS]) + ("…" if len(words) > HEADLINE_WORDS else "")
 
 
 class Refusal(Enum):
     TOO_LONG = "too_long"
     TOO_FAST = "too_fast"
     ARTICLE_GONE = "article_gone"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """An answer, what it is about, and whether to say (once per conversation) that only the
+    article's own questions can be answered."""
+
+    answer: Answer
+    headline: str
+    off_topic_note: bool
 
 
 @dataclass(frozen=True)
@@ -80,6 +101,16 @@ class Conversations:
     async def forget(self, chat_id: int) -> None:
         await self.chats.forget(chat_id)
 
+    async def close(self, chat_id: int) -> None:
+        """New links are on their way: until one of them is summarized, no article is active (a link
+        that fails must not leave questions going to the article before it)."""
+        await self.chats.clear_active(chat_id)
+
+    async def text_hash(self, article_key: str) -> str | None:
+        """The hash of the article text last shown for this key, while it is kept."""
+        article = await self.documents.get(article_key)
+        return article.text_hash if article else None
+
     async def title(self, article_key: str) -> str:
         """The article's title while its text is kept ("" otherwise; nothing is fetched)."""
         article = await self.documents.get(article_key)
@@ -99,7 +130,7 @@ class Conversations:
             return Refusal.ARTICLE_GONE
         return Question(chat_id, article_key, article, text)
 
-    async def answer(self, question: Question, language: str) -> Answer:
+    async def answer(self, question: Question, language: str) -> Reply:
         """Answer from the article, with the chat's earlier questions about it; remembers the turn."""
         chat_id, key = question.chat_id, question.article_key
         history = await self.chats.history(chat_id, key)
@@ -109,7 +140,8 @@ class Conversations:
         )  # fmt: skip
         await self.chats.add_turn(chat_id, key, question.text, result.text)
         await self.chats.set_active(chat_id, key)
-        return result
+        note = not result.found and await self.chats.first_time(chat_id, key, "off_topic")
+        return Reply(result, headline_of(question.article), note)
 
     async def _article(self, article_key: str) -> Article | None:
         """The article behind a key: the kept text first, else fetched again from its URL."""

@@ -20,8 +20,10 @@ class LanguageChoice:
 
 
 class Preferences:
-    def __init__(self, chats: ChatStore) -> None:
+    def __init__(self, chats: ChatStore, *, translates: bool = False) -> None:
         self.chats = chats
+        self.translates = translates  # an LLM writes summaries in the chosen language; else they
+        # stay in the article's own language and the choice only changes the bot's own messages
 
     async def language(self, user_id: int | None, telegram_language: str | None) -> str:
         """The user's chosen language, else the language of their Telegram app, else English."""

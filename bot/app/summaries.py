@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass, replace
 
 from bot.pipeline import Pipeline, SummaryResult
 from bot.store.limits import RateLimiter
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Refreshed:
+    """A summary fetched again: ``changed`` when its text differs from the one the user saw (the
+    summary is then marked updated)."""
+
+    result: SummaryResult
+    changed: bool
 
 
 class Summaries:
@@ -32,6 +42,14 @@ class Summaries:
         except TimeoutError:
             log.warning("summary deadline exceeded url=%s", url)
             raise
+
+    async def refresh(self, url: str, language: str, seen_text_hash: str | None) -> Refreshed:
+        """The article fetched again; compared with the text the user saw (unknown counts as changed).
+        Raises like ``for_link``."""
+        result = await self.for_link(url, language, refresh=True)
+        if seen_text_hash is not None and result.article.text_hash == seen_text_hash:
+            return Refreshed(result, changed=False)
+        return Refreshed(replace(result, updated=True), changed=True)
 
     async def for_text(self, text: str, language: str) -> SummaryResult:
         """Like ``for_link``, for an article's text the user pasted."""

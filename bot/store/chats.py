@@ -64,6 +64,15 @@ class ChatStore:
     async def active(self, chat_id: int) -> str | None:
         return await self.guard.call(lambda: self.redis.get(active_key(chat_id)), None)
 
+    async def clear_active(self, chat_id: int) -> None:
+        await self.guard.call(lambda: self.redis.delete(active_key(chat_id)), None)
+
+    async def first_time(self, chat_id: int, article_key: str, what: str) -> bool:
+        """True the first time ``what`` happens in the chat's conversation about the article."""
+        key = f"{history_key(chat_id, article_key)}:{what}"
+        done = await self.guard.call(lambda: self.redis.set(key, "1", nx=True, ex=self.conversation_ttl), None)
+        return bool(done)
+
     async def forget(self, chat_id: int) -> None:
         """/new: drop the active article and its conversation."""
 

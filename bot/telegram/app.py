@@ -24,12 +24,22 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from bot.callbacks import AskAbout, AskSuggested, EntrySummary, MoreStories, PickFeed, Refresh, Unsubscribe
+from bot.callbacks import (
+    AskAbout,
+    AskSuggested,
+    EntrySummary,
+    MoreStories,
+    PickFeed,
+    PickLanguage,
+    Refresh,
+    Unsubscribe,
+)
 from bot.config import Settings
 from bot.digest.clock import Clock
 from bot.services import Services, build_app
 from bot.store.reachable import check_redis
 from bot.telegram import buttons, texts
+from bot.telegram.catalog import DEFAULT, LANGUAGES, t
 from bot.telegram.context import NewsContext, install
 from bot.telegram.digest_sender import InBotDigest
 from bot.telegram.handlers import basic, feeds, links, opml, preferences, questions, router, schedule
@@ -60,7 +70,7 @@ class _Lifecycle:
         await check_redis(self.services.redis, self.settings.redis_url)
         self.digest = await InBotDigest.start(self.settings, self.services)
         install(app, build_app(self.services, self.digest.service))
-        await app.bot.set_my_commands([BotCommand(c, d) for c, d in texts.COMMANDS])
+        await set_profile(app)
         if app.job_queue:
             app.job_queue.run_repeating(self.heartbeat, interval=HEARTBEAT_EVERY, first=0)
         log.info("bot started username=%s", app.bot.username)
@@ -92,6 +102,17 @@ def _intake(settings: Settings) -> Updater:
     )
     queue: asyncio.Queue[object] = asyncio.Queue()
     return WebhookUpdater(bot, queue) if settings.webhook_url else Updater(bot, queue)
+
+
+async def set_profile(app: NewsApplication) -> None:
+    """What Telegram shows before the first message (description, short description, commands),
+    in every language the bot speaks; English is also the default for all others."""
+    for lang in LANGUAGES:
+        code = "" if lang == DEFAULT else lang
+        commands = [BotCommand(name, t(f"COMMAND_{name.upper()}", lang)) for name in texts.COMMAND_NAMES]
+        await app.bot.set_my_commands(commands, language_code=code or None)
+        await app.bot.set_my_description(t("BOT_DESCRIPTION", lang), language_code=code or None)
+        await app.bot.set_my_short_description(t("BOT_SHORT_DESCRIPTION", lang), language_code=code or None)
 
 
 def build_application(settings: Settings, *, clock: Clock | None = None) -> NewsApplication:
@@ -129,6 +150,7 @@ def register_handlers(app: NewsApplication) -> None:
     app.add_handler(buttons.on(PickFeed, feeds.pick_button))
     app.add_handler(buttons.on(Unsubscribe, feeds.unsubscribe_button))
     app.add_handler(buttons.on(MoreStories, schedule.more_stories_button))
+    app.add_handler(buttons.on(PickLanguage, preferences.language_button))
     app.add_handler(CallbackQueryHandler(buttons.outdated))  # after every action: data none of them took
     # Before the plain-message handler: .opml documents may have captions.
     app.add_handler(MessageHandler(filters.Document.FileExtension("opml") & ~filters.UpdateType.EDITED,

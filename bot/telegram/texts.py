@@ -22,7 +22,7 @@ HELP = (
     "• Send a news link — I reply with a summary and verified quotes.\n"
     "• /summarize &lt;link&gt; — the same, also in groups.\n"
     "• Paste a long article text to summarize it.\n"
-    "• /language &lt;code&gt; — summary language, e.g. /language de.\n\n"
+    "• /language — the language I write in (and, with an LLM, summaries).\n\n"
     "<b>Questions</b>\n"
     "• After a summary, just ask: “who is Peskov?”\n"
     "• Reply to any summary to ask about that article.\n"
@@ -36,21 +36,29 @@ HELP = (
     "In groups, mention me or reply to my messages."
 )
 
-COMMANDS: list[tuple[str, str]] = [
-    ("start", "What this bot does"),
-    ("help", "How to use it"),
-    ("summarize", "Summarize a link: /summarize <url>"),
-    ("new", "Forget the current article"),
-    ("language", "Summary language: /language <code>"),
-    ("subscribe", "Follow a feed or site"),
-    ("subscriptions", "Your feeds"),
-    ("unsubscribe", "Stop following a feed"),
-    ("sources", "Built-in news sources"),
-    ("digest", "Digest now, or /digest off|on"),
-    ("digest_time", "When your digest comes: /digest_time 08:00"),
-    ("timezone", "Your time zone: /timezone Europe/Berlin"),
-    ("export", "Export your feeds as OPML"),
-]
+COMMAND_NAMES = ("start", "help", "summarize", "new", "language", "subscribe", "subscriptions", "unsubscribe",
+                 "sources", "digest", "digest_time", "timezone", "export")  # fmt: skip
+COMMAND_START = "What this bot does"
+COMMAND_HELP = "How to use it"
+COMMAND_SUMMARIZE = "Summarize a link: /summarize <url>"
+COMMAND_NEW = "Forget the current article"
+COMMAND_LANGUAGE = "Your language"
+COMMAND_SUBSCRIBE = "Follow a feed or site"
+COMMAND_SUBSCRIPTIONS = "Your feeds"
+COMMAND_UNSUBSCRIBE = "Stop following a feed"
+COMMAND_SOURCES = "Built-in news sources"
+COMMAND_DIGEST = "Digest now, or /digest off|on"
+COMMAND_DIGEST_TIME = "When your digest comes: /digest_time 08:00"
+COMMAND_TIMEZONE = "Your time zone: /timezone Europe/Berlin"
+COMMAND_EXPORT = "Export your feeds as OPML"
+BOT_SHORT_DESCRIPTION = "Send a news link, get a short summary with verified quotes. Ask about it; get a daily digest."
+BOT_DESCRIPTION = (
+    "Send me a link to a news story and I'll reply within seconds with a short summary and the key "
+    "quotes, each checked word for word against the article.\n\n"
+    "Then ask me about it, or subscribe to feeds and get one digest a day at your local time."
+)
+
+LANGUAGE_NAMES = {"en": "English", "de": "Deutsch", "fr": "Français", "es": "Español", "ru": "Русский"}
 
 UNKNOWN_COMMAND = "I don't know the command {command}. Type /help to see what I can do."
 NOT_ALLOWED = "Sorry, this bot is private. Ask its owner to add you."
@@ -68,13 +76,34 @@ NO_LINK_HINT = (
     "After a summary you can ask me questions about the article."
 )
 LANGUAGE_USAGE = (
-    "Summaries are in <b>{current}</b>. Change it with /language and a language code, "
-    "e.g. <code>/language de</code>, or <code>/language auto</code> to follow your Telegram language."
+    "I write to you in English. Pick another language below, or send /language with a code, "
+    "e.g. <code>/language de</code>."
 )
-LANGUAGE_SET = "Done — summaries will be in <b>{code}</b>."
-LANGUAGE_AUTO = "Done — summaries will follow your Telegram language."
+LANGUAGE_SET = "Done — I'll write to you in English, summaries included."
+LANGUAGE_SET_OFFLINE = (
+    "Done — I'll write to you in English. Summaries stay in each article's own language "
+    "until an LLM is configured to translate them."
+)
+LANGUAGE_SET_OTHER = "Done — summaries will be in <b>{code}</b>; my own messages stay in English."
+LANGUAGE_OTHER_OFFLINE = (
+    "Summaries stay in each article's own language until an LLM is configured to translate them, "
+    "and I speak English, Deutsch, Français, Español and Русский. Pick one below."
+)
+LANGUAGE_AUTO = "Done — I'll follow your Telegram language."
 LANGUAGE_BAD = "“{code}” isn't a language code I know. Use a two-letter code like en, de, fr or es."
+BUTTON_LANGUAGE_AUTO = "📱 Telegram's language"
 NO_ACTIVE_ARTICLE = "Send me a link first, then ask about it."
+HELLO = "Hi! 👋"
+CHAT_HINT = (
+    "Send me a link to a news story (or paste an article) and I'll summarize it. "
+    "Then ask me anything about it."
+)
+CHAT_HINT_ACTIVE = (
+    "Send me a link to a news story and I'll summarize it, or ask a question about "
+    "“{title}”."
+)
+ANSWER_ABOUT = "About: <b>{title}</b>"
+ONLY_ABOUT_ARTICLE = "I can only answer about the article “{title}”."
 ARTICLE_GONE = "I don't have that article any more. Send the link again and ask away."
 QUESTION_TOO_LONG = "That question is too long — please keep it under {n} characters."
 RATE_LIMITED_QUESTIONS = "You're asking faster than I can read. Please wait a minute and ask again."
@@ -85,6 +114,8 @@ OUTDATED_BUTTON = "This button is out of date. Send the link again, or use the b
 
 READING_TEXT = "⏳ Reading your text…"
 REFRESHING = "Refreshing…"
+NO_CHANGES = "No changes since {at}."
+UPDATED_TOAST = "Updated: the article changed."
 SUMMARIZING = "Summarizing…"
 STORY_GONE = "This story is too old now. Send its link to get a summary."
 BUTTON_SUGGESTED = "❓ {question}"

@@ -84,7 +84,8 @@ def test_offline_answers_are_verbatim_and_admit_ignorance(
     settled(fake_telegram, CHAT, 1)
     fake_telegram.push_message(CHAT, "Who is Peskov?")
     [_, reply] = settled(fake_telegram, CHAT, 2)
-    text = reply.plain_text
+    about, _, text = reply.plain_text.partition("\n\n")
+    assert about.startswith("About: Putin")
     assert text.startswith("From the article:")
     assert "Dmitry Peskov" in text
     body = " ".join((PAGES_DIR.parent / "seed-article.txt").read_text().split())
@@ -118,7 +119,7 @@ def test_group_replies_target_their_own_article(
     fake_telegram.push_reply(group, putin.message_id, "What did Xi say?", user_id=43)
     fake_telegram.push_reply(group, storm.message_id, "How strong was it?", user_id=44)
     replies = settled(fake_telegram, group, 4)[2:]
-    by_reply = {m.reply_to_message_id: m.plain_text for m in replies}
+    by_reply = {m.reply_to_message_id: m.plain_text.partition("\n\n")[2] for m in replies}
     assert len(fake_telegram.messages(group)) == 4
     assert all("ANSWER" in t for t in by_reply.values())
     texts = sorted(by_reply.values())
@@ -137,7 +138,7 @@ def test_restart_buttons_new_limits(
     bot_process(QUESTIONS_PER_MINUTE="4", MAX_QUESTION_CHARS="80")  # a new process: state is in Redis
     fake_telegram.push_message(CHAT, "Where are the talks?")
     [*_, reply] = settled(fake_telegram, CHAT, 2)
-    assert reply.plain_text == "In Minsk."
+    assert reply.plain_text.endswith("\n\nIn Minsk.")
 
     # a suggested question button asks that question
     data = next(b["callback_data"] for row in summary.reply_markup["inline_keyboard"] for b in row

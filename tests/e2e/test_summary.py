@@ -226,7 +226,7 @@ def test_pasted_article_and_language(
     bot_process()
     fake_telegram.push_command(CHAT, "/language", "de")
     [ack] = final(fake_telegram, CHAT)
-    assert "de" in ack.plain_text
+    assert "Deutsch" in ack.plain_text
     seed_text = (PAGES_DIR.parent / "seed-article.txt").read_text()
     fake_telegram.push_message(CHAT, seed_text[:2500])
     [_, reply] = final(fake_telegram, CHAT, 2)

@@ -11,6 +11,7 @@ from telegram.error import Forbidden
 from telegram.ext import ApplicationHandlerStop
 
 from bot.telegram import messages, retry, texts
+from bot.telegram.catalog import t
 from bot.telegram.context import NewsContext
 
 log = logging.getLogger(__name__)
@@ -22,12 +23,14 @@ async def start(update: Update, context: NewsContext) -> None:
         await context.digests.resume_if_stopped(update.effective_chat.id)
     name = f", {html.escape(user.first_name)}" if user and user.first_name else ""
     if update.effective_message:
-        await update.effective_message.reply_text(texts.WELCOME.format(name=name), parse_mode=ParseMode.HTML)
+        lang = await messages.language_of(update, context)
+        await update.effective_message.reply_text(t("WELCOME", lang, name=name), parse_mode=ParseMode.HTML)
 
 
 async def help_command(update: Update, context: NewsContext) -> None:
     if update.effective_message:
-        await update.effective_message.reply_text(texts.HELP, parse_mode=ParseMode.HTML)
+        lang = await messages.language_of(update, context)
+        await update.effective_message.reply_text(t("HELP", lang), parse_mode=ParseMode.HTML)
 
 
 async def unknown_command(update: Update, context: NewsContext) -> None:

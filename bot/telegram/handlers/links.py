@@ -4,17 +4,24 @@ summarize again (🔄 under a summary, 📄 under a digest entry)."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from telegram import Message, Update
 
 from bot import render
+from bot.app.summaries import Refreshed
 from bot.callbacks import EntrySummary, Refresh
 from bot.errors import FetchError
 from bot.net.urls import parse_user_url
+from bot.pipeline import SummaryResult
 from bot.telegram import messages, sender, texts
 from bot.telegram.buttons import Press
+from bot.telegram.catalog import t
 from bot.telegram.context import NewsContext
 from bot.telegram.replies import reply_with_summary, show_summary
+
+TOAST_WITHIN = 0.8  # seconds a refresh may take and still answer the press with its outcome
 
 
 def _readable(links: list[str]) -> tuple[list[str], list[FetchError]]:
@@ -42,13 +49,28 @@ async def summarize_links(update: Update, context: NewsContext, message: Message
     if len(links) > messages.MAX_LINKS:
         await sender.reply_html(message, render.esc(texts.TOO_MANY_LINKS.format(n=messages.MAX_LINKS)))
     language = await messages.language_of(update, context)
+    await context.conversations.close(message.chat_id)
+    await _replies_in_order(context, message, [context.summaries.for_link(url, language) for url in chosen], chosen)
 
-    async def answer(url: str) -> None:
-        await reply_with_summary(context, message, render.placeholder(url),
-                                 lambda: context.summaries.for_link(url, language),
-                                 lambda: context.summaries.ready_link(url, language))  # fmt: skip
 
-    await asyncio.gather(*(answer(url) for url in chosen))
+def _awaiting(work: asyncio.Future[SummaryResult]) -> Callable[[], Awaitable[SummaryResult]]:
+    async def result() -> SummaryResult:
+        return await work
+
+    return result
+
+
+async def _replies_in_order(
+    context: NewsContext, message: Message, works: list[Awaitable[SummaryResult]], urls: list[str]
+) -> None:
+    """All summaries are worked on at once; their replies go out in the order of the links."""
+    started = [asyncio.ensure_future(work) for work in works]
+    try:
+        for url, work in zip(urls, started, strict=True):
+            await reply_with_summary(context, message, render.placeholder(url), _awaiting(work))
+    finally:
+        for work in started:
+            work.cancel()  # only those left behind when a reply failed
 
 
 async def summarize_pasted(update: Update, context: NewsContext, message: Message, text: str) -> None:
@@ -82,15 +104,51 @@ async def summarize_command(update: Update, context: NewsContext) -> None:
 
 
 async def refresh_button(press: Press[Refresh], context: NewsContext) -> None:
-    """🔄: fetch the article again and redo the summary in place (errors go in a new reply)."""
+    """🔄: fetch the article again. Unchanged: "No changes since HH:MM" (a toast when that is known
+    in time, else a short reply); changed: the summary redone in place, marked updated."""
     url = await context.summaries.link_of(press.action.key)
+    lang = await messages.language_of(press.update, context)
     if not url:
-        await press.toast(texts.REFRESH_EXPIRED, alert=True)
+        await press.toast(t("REFRESH_EXPIRED", lang), alert=True)
         return
-    await press.toast(texts.REFRESHING)
-    language = await messages.language_of(press.update, context)
-    await show_summary(context, press.message, lambda: context.summaries.for_link(url, language, refresh=True),
-                       keep_on_error=True)  # fmt: skip
+    seen = await context.conversations.text_hash(press.action.key)
+    work = asyncio.ensure_future(context.summaries.refresh(url, lang, seen))
+    done, _ = await asyncio.wait({work}, timeout=TOAST_WITHIN)
+    if not done:
+        await press.toast(t("REFRESHING", lang))
+    refreshed = work.result() if await _finished(work) else None
+    if refreshed is not None and not refreshed.changed:
+        note = t("NO_CHANGES", lang, at=await _shown_at(press.message, context))
+        await (press.toast(note) if done else sender.reply_html(press.message, render.esc(note)))
+        return
+    if done:
+        await press.toast(t("UPDATED_TOAST", lang) if refreshed is not None else None)
+    await show_summary(context, press.message, _refreshed_summary(work), keep_on_error=True)
+
+
+async def _finished(work: asyncio.Future[Refreshed]) -> bool:
+    """Wait for ``work``; True when it gave a result (its error is read later, by ``show_summary``)."""
+    await asyncio.wait({work})
+    return work.exception() is None
+
+
+def _refreshed_summary(work: asyncio.Future[Refreshed]) -> Callable[[], Awaitable[SummaryResult]]:
+    async def result() -> SummaryResult:
+        return (await work).result
+
+    return result
+
+
+async def _shown_at(message: Message, context: NewsContext) -> str:
+    """When the message got its current text, in the chat's digest time zone (else UTC, said so)."""
+    shown = message.edit_date or message.date
+    zone_name = (await context.digests.schedule(message.chat_id)).timezone
+    try:
+        zone = ZoneInfo(zone_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    at = shown.astimezone(zone).strftime("%H:%M")
+    return f"{at} UTC" if zone.key == "UTC" else at
 
 
 async def entry_summary_button(press: Press[EntrySummary], context: NewsContext) -> None:

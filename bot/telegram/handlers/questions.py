@@ -9,22 +9,32 @@ from telegram import ForceReply, Message, Update
 from telegram.constants import ChatAction, ParseMode
 
 from bot import render
-from bot.app.conversations import Refusal
+from bot.app.conversations import Refusal, Reply
 from bot.callbacks import AskAbout, AskSuggested
-from bot.telegram import keyboards, messages, sender, texts
+from bot.telegram import keyboards, messages, pickers, sender, texts
 from bot.telegram.buttons import Press
+from bot.telegram.catalog import t
 from bot.telegram.context import NewsContext
 from bot.telegram.replies import within_grace
 
 log = logging.getLogger(__name__)
 
 
-def _refusal(refusal: Refusal, context: NewsContext) -> str:
+def _refusal(refusal: Refusal, context: NewsContext, lang: str) -> str:
     if refusal is Refusal.TOO_LONG:
-        return texts.QUESTION_TOO_LONG.format(n=context.conversations.max_question_chars)
+        return t("QUESTION_TOO_LONG", lang, n=context.conversations.max_question_chars)
     if refusal is Refusal.TOO_FAST:
-        return texts.RATE_LIMITED_QUESTIONS
-    return texts.ARTICLE_GONE
+        return t("RATE_LIMITED_QUESTIONS", lang)
+    return t("ARTICLE_GONE", lang)
+
+
+def _render_reply(reply: Reply, lang: str) -> str:
+    """The answer under a line naming its article; the first miss of a conversation says why."""
+    blocks = [t("ANSWER_ABOUT", lang, title=render.esc(reply.headline))] if reply.headline else []
+    if reply.off_topic_note:
+        blocks.append(render.esc(t("ONLY_ABOUT_ARTICLE", lang, title=reply.headline)))
+    body = render.render_answer(reply.answer)
+    return "\n".join(blocks) + "\n\n" + body if blocks else body
 
 
 async def answer(update: Update, context: NewsContext, key: str, question: str, reply_to: Message) -> None:
@@ -32,26 +42,39 @@ async def answer(update: Update, context: NewsContext, key: str, question: str, 
     user = update.effective_user
     conversations = context.conversations
     chat_id = reply_to.chat_id
+    lang = await messages.language_of(update, context)
     asked = await conversations.ask(chat_id, user.id if user else None, key, question)
     if isinstance(asked, Refusal):
-        await sender.reply_html(reply_to, render.esc(_refusal(asked, context)))
+        await sender.reply_html(reply_to, render.esc(_refusal(asked, context, lang)))
         return
-    work = asyncio.ensure_future(conversations.answer(asked, await messages.language_of(update, context)))
+    work = asyncio.ensure_future(conversations.answer(asked, lang))
     if not await within_grace(work):  # a slow answer: show that one is coming
         await sender.safe(reply_to.chat.send_action(ChatAction.TYPING), "typing")
-    result = await work
-    sent = await sender.reply_html(reply_to, render.render_answer(result))
-    log.info("answer sent chat_id=%s engine=%s found=%s", chat_id, result.engine, result.found)
+    reply = await work
+    sent = await sender.reply_html(reply_to, _render_reply(reply, lang))
+    log.info("answer sent chat_id=%s engine=%s found=%s", chat_id, reply.answer.engine, reply.answer.found)
     await conversations.link(chat_id, sent.message_id, key)
 
 
 async def ask_active(update: Update, context: NewsContext, message: Message, question: str) -> None:
-    """A plain message in a private chat: a question about the chat's active article."""
+    """A plain message in a private chat that reads as a question: about the chat's active article."""
     key = await context.conversations.active(message.chat_id)
     if key is None:
-        await sender.reply_html(message, render.esc(texts.NO_ACTIVE_ARTICLE))
+        lang = await messages.language_of(update, context)
+        await sender.reply_html(message, render.esc(t("NO_ACTIVE_ARTICLE", lang)))
         return
     await answer(update, context, key, question, message)
+
+
+async def chatter(update: Update, context: NewsContext, message: Message, greeting: bool) -> None:
+    """A greeting, thanks, emoji or gibberish: what the bot can do, not an answer from the article."""
+    lang = await messages.language_of(update, context)
+    key = await context.conversations.active(message.chat_id)
+    title = await context.conversations.title(key) if key else ""
+    hint = t("CHAT_HINT_ACTIVE", lang, title=title) if title else t("CHAT_HINT", lang)
+    text = f"{t('HELLO', lang)} {hint}" if greeting else hint
+    markup = pickers.ask_about(key, t("BUTTON_ASK", lang)) if key and title else None
+    await sender.reply_html(message, render.esc(text), markup)
 
 
 async def ask_replied(update: Update, context: NewsContext, message: Message, question: str) -> bool:
@@ -93,4 +116,4 @@ async def new_conversation(update: Update, context: NewsContext) -> None:
     if message is None:
         return
     await context.conversations.forget(message.chat_id)
-    await sender.reply_html(message, render.esc(texts.FORGOT))
+    await sender.reply_html(message, render.esc(t("FORGOT", await messages.language_of(update, context))))
