@@ -74,6 +74,7 @@ def run_playground(settings: Settings, *, host: str, port: int, open_browser: bo
         playground = stack.enter_context(
             Playground(token, bot_username="newsbot", bot_first_name="newsbot", host=host, port=port)
         )
+        playground.set_flood_limits()  # Telegram's: 1 message a second per chat, 30 overall, 20 a minute per group
         url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{playground.port}"
         wiring = {"telegram_bot_token": SecretStr(token), "telegram_api_url": playground.base_url,
                   "redis_url": redis_url, "webhook_url": None}  # fmt: skip
