@@ -18,12 +18,12 @@ from aiohttp import web
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.error import BadRequest, ChatMigrated, Conflict, Forbidden, InvalidToken, RetryAfter
 
+from bot.playground.tg_html import parse_html, u16len
 from tests.fakes.article_server import ArticleServer
 from tests.fakes.bot_process import BotProcess, clean_environment
 from tests.fakes.openai_api import FakeOpenAI
 from tests.fakes.redis_server import RedisServer
 from tests.fakes.telegram_api import FakeTelegram
-from tests.fakes.tg_text import parse_html, u16len
 from tests.fakes.waiting import await_until
 
 CHAT = 1001

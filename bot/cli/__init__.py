@@ -1,4 +1,4 @@
-"""`newsbot` command line: run | worker | extract | summarize | healthcheck."""
+"""`newsbot` command line: run | worker | extract | summarize | playground | healthcheck."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from bot.logs import setup_logging
 log = logging.getLogger(__name__)
 
 EXIT_USAGE = 2
+DEFAULT_PORT = 8765  # the playground's web chat
 
 NO_TOKEN = (
     "TELEGRAM_BOT_TOKEN is not set. Get a token from @BotFather in Telegram "
@@ -44,6 +45,11 @@ def _parser() -> argparse.ArgumentParser:
     summarize.add_argument("url", help="the article URL, or - to read plain text from stdin")
     summarize.add_argument("--json", action="store_true", help="print JSON")
     summarize.add_argument("--lang", help="summary language code, e.g. en or de")
+
+    playground = sub.add_parser("playground", help="try the bot without Telegram: a web chat on this computer")
+    playground.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback only)")
+    playground.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (0 = any free one)")
+    playground.add_argument("--no-browser", action="store_true", help="don't open a browser")
 
     sub.add_parser("healthcheck", help="exit 0 when the running bot's heartbeat is fresh")
     return parser
@@ -92,6 +98,12 @@ def _summarize(settings: Settings, args: argparse.Namespace, clock: Clock | None
     )
 
 
+def _playground(settings: Settings, args: argparse.Namespace, clock: Clock | None) -> int:
+    from bot.cli.playground import run_playground
+
+    return run_playground(settings, host=args.host, port=args.port, open_browser=not args.no_browser, clock=clock)
+
+
 def _healthcheck(settings: Settings, args: argparse.Namespace, clock: Clock | None) -> int:
     from bot.telegram.app import HEARTBEAT_EVERY
 
@@ -111,6 +123,7 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace, Clock | None], int]]
     "worker": _worker,
     "extract": _extract,
     "summarize": _summarize,
+    "playground": _playground,
     "healthcheck": _healthcheck,
 }
 

@@ -11,9 +11,9 @@ from bot.digest.jobs import cron_expression, send_concurrency
 from bot.digest.limiter import SendLimiter
 from bot.digest.render import render_digest
 from bot.models import Entry
+from bot.playground.tg_html import parse_html
 from bot.render import utf16_len
 from bot.store.redis import connect
-from tests.fakes.tg_text import parse_html
 
 
 def test_digest_is_escaped_and_split_between_entries_with_buttons_per_part() -> None:

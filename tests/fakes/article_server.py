@@ -19,7 +19,7 @@ from typing import Any
 
 from aiohttp import web
 
-from ._base import HOST, ThreadedAiohttpServer
+from bot.playground.server_thread import HOST, ThreadedAiohttpServer
 
 PAGES_DIR = Path(__file__).resolve().parent.parent / "data" / "pages"
 

@@ -34,7 +34,7 @@ from typing import Any
 
 from aiohttp import web
 
-from ._base import HOST, ThreadedAiohttpServer
+from bot.playground.server_thread import HOST, ThreadedAiohttpServer
 
 
 @dataclass

@@ -1,6 +1,6 @@
-"""Shared plumbing: an aiohttp app served on 127.0.0.1 from a background thread.
+"""An aiohttp app served (on 127.0.0.1 unless told otherwise) from a background thread.
 
-Each fake owns a thread with its own event loop, so it keeps serving while a sync test blocks, while
+Each server owns a thread with its own event loop, so it keeps serving while a sync test blocks, while
 an async test runs its own loop, and while the bot runs as a separate process.
 """
 
@@ -30,8 +30,9 @@ class ThreadedAiohttpServer:
     thread_name = "fake-server"
     shutdown_timeout = 0.5
 
-    def __init__(self, port: int = 0) -> None:
+    def __init__(self, port: int = 0, *, host: str = HOST) -> None:
         self._requested_port = port
+        self.host = host
         self._port: int | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -130,7 +131,7 @@ class ThreadedAiohttpServer:
             handler_cancellation=True,
         )
         await runner.setup()
-        site = web.TCPSite(runner, HOST, self._requested_port)
+        site = web.TCPSite(runner, self.host, self._requested_port)
         await site.start()
         self._runner = runner
         sockets = site._server.sockets  # type: ignore[union-attr]
