@@ -9,7 +9,6 @@ from typing import Any
 
 from telegram import BotCommand, Update
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -29,6 +28,7 @@ from bot.telegram import buttons, texts
 from bot.telegram.context import NewsContext, install
 from bot.telegram.digest_sender import InBotDigest
 from bot.telegram.handlers import basic, feeds, links, opml, preferences, questions, router, schedule
+from bot.telegram.ratelimit import SharedRateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +79,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> News
         .context_types(ContextTypes(context=NewsContext))
         .request(HTTPXRequest(connection_pool_size=CONCURRENT_UPDATES + 8, read_timeout=15))
         .get_updates_request(HTTPXRequest(connection_pool_size=2, read_timeout=40))
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(SharedRateLimiter(settings))
         .concurrent_updates(CONCURRENT_UPDATES)
         .post_init(lifecycle.start)
         .post_shutdown(lifecycle.stop)
