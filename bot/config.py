@@ -78,6 +78,15 @@ class Settings(BaseSettings):
     llm_breaker_cooldown: float = Field(30.0, gt=0)
     summary_deadline: float = Field(60.0, gt=0)
 
+    # Telegram's send limits for this token, shared by every process through Redis
+    # (bot/digest/limiter.py): messages/s overall (a little under Telegram's ~30 for headroom),
+    # messages a reply may send to one private chat back to back (then ~1/s), messages per group
+    # and minute, and how often a call that got a 429 is tried again after the pause.
+    send_rate: float = Field(28.0, gt=0, le=1000)
+    send_chat_burst: int = Field(3, ge=1, le=20)
+    send_group_per_minute: int = Field(20, ge=1, le=60)
+    send_max_retries: int = Field(3, ge=0, le=10)
+
     # Redis; unset = redis://localhost:6379/0 for the bot (`scripts/run` starts a local one when
     # needed); the one-shot commands (summarize, extract) then use no shared cache (redis_configured)
     redis_url: str = DEFAULT_REDIS_URL
@@ -118,7 +127,7 @@ class Settings(BaseSettings):
     digest_max_subscriptions: int = Field(20, ge=1, le=500)  # feeds per chat
     digest_opml_max_feeds: int = Field(50, ge=1, le=500)  # feeds read from one OPML import
     digest_max_items: int = Field(10, ge=1, le=30)  # stories per digest
-    digest_send_rate: float = Field(25.0, gt=0, le=1000)  # messages/s overall, shared by all processes
+    digest_send_rate: float = Field(25.0, gt=0, le=1000)  # digest messages/s at most (within SEND_RATE; replies first)
     digest_default_time: time = time(8, 0)  # local time of a new chat's digest
     digest_llm_daily_budget: int = Field(500, ge=0)  # LLM summaries/day for digest entries; then offline
     digest_empty: Literal["notify", "silent"] = "notify"  # a day with nothing new: one line, or nothing

@@ -105,6 +105,12 @@ class Services:
         cpu.shutdown()
 
 
+def send_limiter(settings: Settings, redis: redis_async.Redis) -> SendLimiter:
+    """The one send budget of this bot token (replies and digests), on ``redis``."""
+    return SendLimiter(redis, settings.send_rate, background_rate=settings.digest_send_rate,
+                       chat_burst=settings.send_chat_burst, group_per_minute=settings.send_group_per_minute)
+
+
 def build_digest(services: Services, transport: Transport | None) -> DigestService:
     """The digest service on this process's shared collaborators."""
     settings = services.settings
@@ -115,7 +121,7 @@ def build_digest(services: Services, transport: Transport | None) -> DigestServi
     return DigestService(
         settings, poller=services.poller, summarizer=summarizer, subscriptions=services.subscriptions,
         items=services.items, runs=services.runs, chats=services.chats,
-        limiter=SendLimiter(services.redis, settings.digest_send_rate), clock=services.clock, transport=transport,
+        limiter=send_limiter(settings, services.redis), clock=services.clock, transport=transport,
     )  # fmt: skip
 
 

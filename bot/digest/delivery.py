@@ -84,7 +84,7 @@ class Courier:
         """
         transient = migrations = 0
         while True:
-            await self.limiter.acquire(chat_id)
+            await self.limiter.acquire(chat_id, background=True)  # replies go first
             try:
                 message_id = await self.transport.send(chat_id, part.html, part.buttons)
             except FloodWait as exc:

@@ -1,15 +1,26 @@
-"""One send rate for every process: a Redis-held schedule of send slots (GCRA), a per-chat gap and
-a shared "paused until" after a 429.
+"""One send budget for every process and both kinds of sender: a Redis-held schedule of send slots
+(GCRA), per-chat spacing and a shared "paused until" after a 429.
 
-* Overall: each message reserves the next free slot ``1/rate`` seconds after the previous one
-  (``send:tat``, the theoretical arrival time); the caller sleeps until its slot. Slots are never
-  reserved more than HORIZON ahead, so a pause or a crash wastes little.
-* Per chat: at least CHAT_GAP seconds between two messages to the same chat (``send:chat:<id>``
-  holds the time of the last one, written after Telegram answered).
-* 429: ``pause(retry_after)`` sets ``send:paused`` for everyone; reservations wait it out, and a
-  sender whose slot fell inside a pause that started after it reserved checks again before sending.
-* A sender that wakes up more than LATE after its slot (event loop busy) gives the slot up
-  instead of sending late, so stalls never turn into bursts.
+Two kinds of sender share it:
+
+* **interactive** (replies to users, through ``bot.telegram.ratelimit``) reserve the next free slot
+  ``1/rate`` seconds after the previous one (``send:tat``, the theoretical arrival time) and sleep
+  until it. Slots are never reserved more than HORIZON ahead, so a pause or a crash wastes little.
+* **background** (the digest fan-out) only take a slot that is free *now*, i.e. when no
+  interactive sender has one reserved ahead, and at most ``background_rate`` per second overall
+  (``send:bgtat``). A digest message thus delays a reply by at most one slot; while replies use
+  the whole rate the digest waits.
+
+Per chat (``send:chat:<id>``, a GCRA too): one message per CHAT_GAP seconds in private chats,
+``group_per_minute`` in groups (negative ids). Interactive sends may burst up to ``chat_burst``
+messages (a placeholder and its edit, a long summary's parts); background sends never burst. The
+chat's schedule is moved on from the time Telegram *answered* (``sent``), so network jitter can't
+bring two messages closer than the gap.
+
+A 429 ``pause(retry_after)`` sets ``send:paused`` for everyone; reservations wait it out, and a
+sender whose slot fell inside a pause that started after it reserved checks again before sending.
+A sender that wakes up more than LATE after its slot (event loop busy) gives the slot up once
+instead of sending late, so stalls never turn into bursts.
 
 All times come from the Redis server (``TIME``), so processes on different hosts agree.
 """
@@ -26,32 +37,52 @@ from bot.store.keys import PREFIX
 
 log = logging.getLogger(__name__)
 
-CHAT_GAP = 1.0  # Telegram: about one message per second per chat
+CHAT_GAP = 1.0  # Telegram: about one message per second per private chat
+GROUP_WINDOW = 60.0  # Telegram's group limit is counted per minute
 HORIZON = 1.0  # seconds of slots one may reserve ahead
 LATE = 0.05  # a sender waking this much after its slot gives the slot up
 
 TAT_KEY = f"{PREFIX}:send:tat"
+BACKGROUND_TAT_KEY = f"{PREFIX}:send:bgtat"
 PAUSED_KEY = f"{PREFIX}:send:paused"
+NO_CHAT_KEY = f"{PREFIX}:send:nochat"  # a placeholder for sends without a chat (inline answers)
 
 
-def chat_key(chat_id: int) -> str:
+def chat_key(chat_id: int | str) -> str:
     return f"{PREFIX}:send:chat:{chat_id}"
 
 
 _NOW = "local t = redis.call('TIME') local now = tonumber(t[1]) * 1000000 + tonumber(t[2])\n"
 
-# KEYS: tat, paused, chat; ARGV: interval us, chat gap us, horizon us
+# KEYS: tat, paused, chat, background tat
+# ARGV: interval us, chat interval us (0: no chat), chat tolerance us, horizon us,
+#       background (0|1), background interval us
 # -> {1, wait us} reserved (send after wait) | {0, wait us} not reserved (wait, then ask again)
 _RESERVE = _NOW + """
 local paused = tonumber(redis.call('GET', KEYS[2]) or '0')
 if paused > now then return {0, paused - now} end
-local ready = tonumber(redis.call('GET', KEYS[3]) or '0') + tonumber(ARGV[2])
-if ready > now then return {0, ready - now} end
-local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
-if tat < now then tat = now end
-if tat - now > tonumber(ARGV[3]) then return {0, tat - now - tonumber(ARGV[3])} end
+local chat_interval = tonumber(ARGV[2])
+local chat_tat = now
+if chat_interval > 0 then
+  chat_tat = math.max(tonumber(redis.call('GET', KEYS[3]) or '0'), now)
+  if chat_tat - now > tonumber(ARGV[3]) then return {0, chat_tat - now - tonumber(ARGV[3])} end
+end
+local tat = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), now)
+local slot = tat
+if ARGV[5] == '1' then
+  if tat > now then return {0, tat - now} end
+  local bg = tonumber(redis.call('GET', KEYS[4]) or '0')
+  if bg > now then return {0, bg - now} end
+  redis.call('SET', KEYS[4], string.format('%.0f', now + tonumber(ARGV[6])), 'PX', 60000)
+else
+  if tat - now > tonumber(ARGV[4]) then return {0, tat - now - tonumber(ARGV[4])} end
+end
 redis.call('SET', KEYS[1], string.format('%.0f', tat + tonumber(ARGV[1])), 'PX', 60000)
-return {1, tat - now}
+if chat_interval > 0 then
+  local next_tat = math.max(chat_tat, slot) + chat_interval
+  redis.call('SET', KEYS[3], string.format('%.0f', next_tat), 'PX', math.ceil((next_tat - now) / 1000) + 1000)
+end
+return {1, slot - now}
 """
 # KEYS: paused -> us left in the pause (0 when not paused)
 _PAUSED = _NOW + """
@@ -68,25 +99,59 @@ if until_ > old then
 end
 return 1
 """
-# KEYS: chat -> 1
-_SENT = _NOW + "redis.call('SET', KEYS[1], string.format('%.0f', now), 'PX', 5000) return 1"
+# KEYS: chat; ARGV: chat interval us -> 1. The next message to the chat goes no sooner than one
+# interval after Telegram answered this one.
+_SENT = _NOW + """
+local after = now + tonumber(ARGV[1])
+if after > tonumber(redis.call('GET', KEYS[1]) or '0') then
+  redis.call('SET', KEYS[1], string.format('%.0f', after), 'PX', math.ceil(tonumber(ARGV[1]) / 1000) + 1000)
+end
+return 1
+"""
+
+
+def _us(seconds: float) -> int:
+    return int(seconds * 1_000_000)
 
 
 class SendLimiter:
-    def __init__(self, redis: redis_async.Redis, rate: float, *, chat_gap: float = CHAT_GAP) -> None:
+    """Telegram's send limits for one bot token, shared through Redis by every process.
+
+    ``rate``: messages/s overall; ``background_rate``: the ceiling of background (digest) sends,
+    which also only take slots interactive sends leave free; ``chat_burst``: messages an
+    interactive sender may send to one chat back to back; ``group_per_minute``: messages per
+    group and minute.
+    """
+
+    def __init__(
+        self, redis: redis_async.Redis, rate: float, *, background_rate: float | None = None,
+        chat_burst: int = 1, group_per_minute: int = 20,
+    ) -> None:  # fmt: skip
         self.redis = redis
         self.rate = rate
-        self.chat_gap = chat_gap
+        self.background_rate = min(background_rate or rate, rate)
+        self.chat_burst = chat_burst
+        # ``chat_burst`` messages at once plus one per interval must stay within the minute's count
+        self.group_interval = GROUP_WINDOW / max(1, group_per_minute - chat_burst + 1)
         self._reserve = redis.register_script(_RESERVE)
         self._paused = redis.register_script(_PAUSED)
         self._pause = redis.register_script(_PAUSE)
         self._sent = redis.register_script(_SENT)
 
-    async def acquire(self, chat_id: int) -> None:
-        """Return when a message to ``chat_id`` may be sent now (a slot is reserved for it)."""
-        interval = int(1_000_000 / self.rate)
-        args = [interval, int(self.chat_gap * 1_000_000), int(HORIZON * 1_000_000)]
-        keys = [TAT_KEY, PAUSED_KEY, chat_key(chat_id)]
+    def _chat_interval(self, chat_id: int | str | None) -> float:
+        if chat_id is None:
+            return 0.0
+        is_group = isinstance(chat_id, str) or chat_id < 0  # "@name" chats are channels/supergroups
+        return self.group_interval if is_group else CHAT_GAP
+
+    async def acquire(self, chat_id: int | str | None, *, background: bool = False) -> None:
+        """Return when a message to ``chat_id`` (None: no chat, e.g. an inline answer) may be sent
+        now: a slot is reserved for it."""
+        chat_interval = self._chat_interval(chat_id)
+        burst = 1 if background else self.chat_burst
+        args = [_us(1 / self.rate), _us(chat_interval), _us(chat_interval * (burst - 1)), _us(HORIZON),
+                int(background), _us(1 / self.background_rate)]  # fmt: skip
+        keys = [TAT_KEY, PAUSED_KEY, chat_key(chat_id) if chat_id is not None else NO_CHAT_KEY, BACKGROUND_TAT_KEY]
         gave_up = False
         while True:
             reserved, wait_us = await self._reserve(keys=keys, args=args)
@@ -109,8 +174,11 @@ class SendLimiter:
 
     async def pause(self, seconds: float) -> None:
         """Telegram said 429 retry_after: nobody sends for ``seconds``."""
-        log.warning("telegram flood control: pausing all digest sends seconds=%.1f", seconds)
+        log.warning("telegram flood control: pausing all sends seconds=%.1f", seconds)
         await self._pause(keys=[PAUSED_KEY], args=[f"{max(seconds, 0.1):.3f}"])
 
-    async def sent(self, chat_id: int) -> None:
-        await self._sent(keys=[chat_key(chat_id)])
+    async def sent(self, chat_id: int | str | None) -> None:
+        """Telegram answered a message to ``chat_id``: its chat's spacing counts from now."""
+        if chat_id is not None:
+            interval = self._chat_interval(chat_id)
+            await self._sent(keys=[chat_key(chat_id)], args=[_us(interval)])

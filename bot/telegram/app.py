@@ -10,7 +10,6 @@ from typing import Any
 
 from telegram import BotCommand, Update
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -44,6 +43,7 @@ from bot.telegram.context import NewsContext, install
 from bot.telegram.digest_sender import InBotDigest
 from bot.telegram.handlers import basic, feeds, links, opml, preferences, questions, router, schedule
 from bot.telegram.intake import IntakeBot
+from bot.telegram.ratelimit import SharedRateLimiter
 from bot.telegram.startup import telegram_startup_errors
 from bot.telegram.webhook import WebhookUpdater
 
@@ -96,7 +96,7 @@ def _intake(settings: Settings) -> Updater:
         base_file_url=f"{settings.telegram_api_url}/file/bot",
         request=HTTPXRequest(connection_pool_size=CONCURRENT_UPDATES + 8, read_timeout=15),
         get_updates_request=HTTPXRequest(connection_pool_size=2, read_timeout=40),
-        rate_limiter=AIORateLimiter(max_retries=3),
+        rate_limiter=SharedRateLimiter(settings),  # one send budget for every process (Redis)
         # a reply still goes out when the user deleted the message it answers
         defaults=Defaults(allow_sending_without_reply=True),
     )

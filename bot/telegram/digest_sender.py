@@ -1,9 +1,9 @@
 """The Telegram side of digest delivery: a Bot API transport for bot/digest/delivery.py, and the
 digest's start/stop inside the bot process.
 
-The transport uses its own ``telegram.Bot`` without PTB's AIORateLimiter: that limiter is per
-process and retries 429s by itself, while digests follow the one rate shared through Redis
-(``bot.digest.limiter``) and must see every 429 to pause all senders.
+The transport uses its own ``telegram.Bot`` without a PTB rate limiter: the courier takes its
+slots from the send budget shared through Redis (``bot.digest.limiter``) as a background sender,
+after replies, and must see every 429 itself to pause all senders.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def keyboard(buttons: list[list[Button]]) -> InlineKeyboardMarkup | None:
     )
 
 
-def _seconds(exc: RetryAfter) -> float:
+def retry_seconds(exc: RetryAfter) -> float:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         value: Any = exc.retry_after
@@ -87,7 +87,7 @@ class TelegramTransport:
                     chat_id, _plain(html_text), link_preview_options=NO_PREVIEW, reply_markup=markup
                 )
         except RetryAfter as exc:
-            raise FloodWait(_seconds(exc)) from exc
+            raise FloodWait(retry_seconds(exc)) from exc
         except ChatMigrated as exc:
             raise ChatMoved(int(exc.new_chat_id)) from exc
         except Forbidden as exc:

@@ -63,7 +63,8 @@ def test_1000_subscribers_under_flood_limits_no_429_at_the_configured_rate(
     # Telegram's own limits (1/s per chat, ~30/s overall) with the overall one scaled like the
     # default 25/s sits under 30/s: configured 100/s here (to keep the test short), the fake at 120/s.
     fake_telegram.set_flood_limits(per_chat_per_second=1, overall_per_second=120, group_per_minute=20)
-    worker = bot_process(env=world.env(DIGEST_SEND_RATE=100), args=("worker",), wait=False, name="worker")
+    worker = bot_process(env=world.env(DIGEST_SEND_RATE=100, SEND_RATE=100), args=("worker",), wait=False,
+                         name="worker")  # fmt: skip
     worker.wait_for_log("digest worker running", 20)
     world.set_clock(at(DAY, "07:00"))
 

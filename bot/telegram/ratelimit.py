@@ -1,0 +1,91 @@
+"""python-telegram-bot's rate limiter on the send budget every process shares through Redis
+(``bot.digest.limiter``): replies take slots ahead of the digest fan-out, and a 429 seen by any
+process pauses all of them.
+
+Only calls that post a message count (``SEND_METHODS``); answering a button, getting updates and
+the like go straight through, as Telegram doesn't count them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from telegram._utils.types import JSONDict
+from telegram.error import RetryAfter
+from telegram.ext import BaseRateLimiter
+
+from bot.config import Settings
+from bot.digest.limiter import SendLimiter
+from bot.services import send_limiter
+from bot.store.redis import connect
+from bot.telegram.digest_sender import retry_seconds
+
+log = logging.getLogger(__name__)
+
+SEND_METHODS = frozenset(
+    {
+        "sendMessage", "editMessageText", "editMessageCaption", "editMessageMedia", "sendDocument",
+        "sendPhoto", "sendVideo", "sendAnimation", "sendAudio", "sendVoice", "sendVideoNote", "sendSticker",
+        "sendMediaGroup", "sendLocation", "sendVenue", "sendContact", "sendPoll", "sendDice", "copyMessage",
+        "copyMessages", "forwardMessage", "forwardMessages", "answerInlineQuery",
+    }
+)  # fmt: skip
+
+Callback = Callable[..., Coroutine[Any, Any, bool | JSONDict | list[JSONDict]]]
+
+
+def _chat(data: dict[str, Any]) -> int | str | None:
+    chat_id = data.get("chat_id")
+    with contextlib.suppress(ValueError, TypeError):
+        return int(chat_id)  # type: ignore[arg-type]
+    return chat_id if isinstance(chat_id, str) else None
+
+
+class SharedRateLimiter(BaseRateLimiter[int]):
+    """``BaseRateLimiter`` on the shared ``SendLimiter``; ``rate_limit_args`` (an int) overrides
+    the number of retries after a 429 for one call."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.max_retries = settings.send_max_retries
+        self.limiter: SendLimiter | None = None
+
+    async def initialize(self) -> None:
+        self.limiter = send_limiter(self.settings, connect(self.settings.redis_url))
+
+    async def shutdown(self) -> None:
+        if self.limiter is not None:
+            await self.limiter.redis.aclose()
+            self.limiter = None
+
+    async def process_request(
+        self,
+        callback: Callback,
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> bool | JSONDict | list[JSONDict]:
+        limiter = self.limiter
+        if endpoint not in SEND_METHODS or limiter is None:
+            return await callback(*args, **kwargs)
+        chat_id = _chat(data)
+        retries = self.max_retries if rate_limit_args is None else rate_limit_args
+        attempt = 0
+        while True:
+            await limiter.acquire(chat_id)
+            try:
+                result = await callback(*args, **kwargs)
+            except RetryAfter as exc:
+                await limiter.pause(retry_seconds(exc))
+                attempt += 1
+                if attempt > retries:
+                    log.error("telegram flood control: giving up method=%s retries=%d", endpoint, retries)
+                    raise
+                continue
+            await limiter.sent(chat_id)
+            return result

@@ -1,0 +1,125 @@
+"""The shared send budget against real Redis and the fake Bot API with Telegram's flood limits on:
+two "processes" (each its own Bot, rate limiter and Redis client) stay inside one budget, replies
+go ahead of the digest, and a 429 seen by one pauses both."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections import defaultdict
+
+import pytest
+import redis
+from telegram.error import RetryAfter
+from telegram.ext import ExtBot
+
+from bot.config import Settings
+from bot.digest.limiter import PAUSED_KEY, SendLimiter
+from bot.store.redis import connect
+from bot.telegram.ratelimit import SharedRateLimiter
+from tests.fakes.telegram_api import Call, FakeTelegram
+from tests.fakes.waiting import await_until
+
+
+def _settings(redis_url: str, fake: FakeTelegram, **extra: object) -> Settings:
+    return Settings(telegram_bot_token=fake.token, telegram_api_url=fake.base_url, redis_url=redis_url,
+                    send_chat_burst=1, **extra)  # type: ignore[arg-type]  # fmt: skip
+
+
+async def _bots(settings: Settings, count: int = 2) -> list[ExtBot[int]]:
+    base_url = f"{settings.telegram_api_url}/bot"
+    bots = [ExtBot(settings.token(), base_url=base_url, rate_limiter=SharedRateLimiter(settings)) for _ in range(count)]
+    for bot in bots:
+        await bot.initialize()
+    return bots
+
+
+def _sends(fake: FakeTelegram) -> list[Call]:
+    return sorted(fake.calls_of("sendMessage"), key=lambda c: c.time)
+
+
+async def test_two_processes_share_the_overall_rate_and_each_chat_gap(redis_url: str,
+                                                                      fake_telegram: FakeTelegram) -> None:  # fmt: skip
+    fake_telegram.set_flood_limits(per_chat_per_second=1, overall_per_second=30, group_per_minute=20)
+    settings = _settings(redis_url, fake_telegram)
+    bots = await _bots(settings)
+    try:
+        # 30 private chats and a group, three messages each, half from each process, all at once
+        chats = [*range(5001, 5031), -5000]
+        jobs = [bots[n % 2].send_message(chat, f"m{n}") for n, chat in enumerate(chats * 3)]
+        await asyncio.gather(*jobs)
+    finally:
+        for bot in bots:
+            await bot.shutdown()
+    sends = _sends(fake_telegram)
+    assert fake_telegram.count_429 == 0, [(c.params, c.time) for c in fake_telegram.errors]
+    assert len(sends) == len(chats) * 3
+    times = [c.time for c in sends]
+    # never more than Telegram's 30 in any second (28/s configured), measured on the fake's clock
+    assert all(times[i + 30] - times[i] > 1.0 for i in range(len(times) - 30))
+    per_chat = defaultdict(list)
+    for call in sends:
+        per_chat[call.params["chat_id"]].append(call.time)
+    for chat, stamps in per_chat.items():
+        gap = 3.0 if chat < 0 else 1.0  # 20 a minute in groups, one a second in private chats
+        assert all(b - a >= gap for a, b in itertools.pairwise(stamps)), (chat, stamps)
+
+
+async def test_a_429_pauses_every_process_and_the_call_is_retried(redis_url: str,
+                                                                  fake_telegram: FakeTelegram) -> None:  # fmt: skip
+    settings = _settings(redis_url, fake_telegram)
+    bots = await _bots(settings)
+    peek = redis.Redis.from_url(redis_url)
+    try:
+        fake_telegram.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
+        first = asyncio.create_task(bots[0].send_message(6001, "first"))
+        await await_until(lambda: fake_telegram.count_429 == 1, 10, "the 429")
+        await await_until(lambda: peek.exists(PAUSED_KEY), 10, "the first process to pause everyone")
+        await bots[1].send_message(6002, "second")  # the other process waits the pause out
+        assert (await first).text == "first"  # and the first one's call went through after it
+
+        fake_telegram.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1, times=5)
+        with pytest.raises(RetryAfter):
+            await bots[0].send_message(6003, "given up", rate_limit_args=1)  # one retry, then the 429 goes up
+    finally:
+        peek.close()
+        for bot in bots:
+            await bot.shutdown()
+    [limited] = [c for c in fake_telegram.calls_of("sendMessage") if c.status == 429][:1]
+    ok = [c for c in fake_telegram.calls_of("sendMessage") if c.ok]
+    assert {c.params["text"] for c in ok} == {"first", "second"}
+    assert all(c.time >= limited.time + 1.0 for c in ok)
+    assert [c.params["chat_id"] for c in fake_telegram.calls_of("sendMessage")].count(6003) == 2
+
+
+async def test_replies_take_slots_ahead_of_the_digest(redis_url: str) -> None:
+    clients = [connect(redis_url) for _ in range(2)]
+    digest, replies = (SendLimiter(client, rate=40, background_rate=30) for client in clients)
+    order: list[str] = []
+
+    async def background(chats: range) -> None:  # one of the digest sender's concurrent jobs
+        for chat in chats:
+            await digest.acquire(chat, background=True)
+            order.append("digest")
+
+    async def reply(chat: int) -> int:
+        asked_at = len(order)
+        await replies.acquire(chat)
+        overtook = order[asked_at:].count("digest")
+        order.append("reply")
+        return overtook
+
+    try:
+        fanout = [asyncio.create_task(background(range(10_000 + n * 10, 10_010 + n * 10))) for n in range(13)]
+        await await_until(lambda: len(order) >= 20, 30, "the fan-out to be under way")
+        overtaken = []
+        for n in range(10):  # a user writes while the digest goes out
+            overtaken.append(await reply(7000 + n))
+            await asyncio.sleep(0.05)
+        assert not all(task.done() for task in fanout)  # each reply came during the fan-out
+        await asyncio.gather(*fanout)
+    finally:
+        for client in clients:
+            await client.aclose()
+    # a reply waits for at most the digest message holding the current slot (and one more racing it)
+    assert max(overtaken) <= 2, overtaken
