@@ -83,7 +83,11 @@ class Settings(BaseSettings):
     summary_cache_ttl: int = Field(7 * 24 * 3600, ge=1)
     negative_cache_ttl: int = Field(120, ge=0)
     links_per_minute: int = Field(10, ge=1)
-    questions_per_minute: int = Field(10, ge=1)
+    questions_per_minute: int = Field(10, ge=1)  # also presses of "Ask about this"
+    subscribes_per_hour: int = Field(20, ge=1)  # /subscribe and its feed choices
+    opml_feeds_per_hour: int = Field(100, ge=1)  # feeds checked for OPML imports
+    digests_per_hour: int = Field(3, ge=1)  # /digest and "more stories", per chat
+    refresh_interval: int = Field(60, ge=0)  # 🔄 fetches an article again at most this often (s)
     max_question_chars: int = Field(500, ge=10)
     conversation_ttl: int = Field(24 * 3600, ge=60)
 

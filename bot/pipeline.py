@@ -78,8 +78,11 @@ class Pipeline:
         async def compute() -> Article:
             return await self._fetch_and_extract(identity, key)
 
-        if refresh:
-            return key, await compute()
+        # A refresh fetches again at most once per interval, through the same single flight as
+        # everyone else: 15 presses of 🔄 are one fetch, and an unchanged text one summary (its
+        # cache is keyed by the text's hash).
+        if refresh and await self.cache.claim_refresh(key, self.settings.refresh_interval):
+            log.info("article refresh url=%s", identity)
         return key, await self.flight.run(
             f"article:{key}", lookup, compute, wait_timeout=self.settings.fetch_timeout + 10
         )

@@ -431,9 +431,11 @@ class FakeTelegram(ThreadedAiohttpServer):
         document: dict[str, Any] | None = None,
         message_thread_id: int | None = None,
         edited: bool = False,
+        channel: bool = False,
         extra: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """A user sends a message. Returns the Message dict that was queued as an update.
+        """A user sends a message (``channel=True``: a post in a channel, no ``from``). Returns the
+        Message dict that was queued as an update.
 
         ``chat_type`` defaults to "private" for positive ids, "group"/"supergroup" for negative ones;
         ``user_id`` defaults to ``chat_id`` in private chats and to 1001 elsewhere. url, email,
@@ -483,6 +485,9 @@ class FakeTelegram(ThreadedAiohttpServer):
                 msg["reply_to_message"] = inner
             if edited:
                 msg["edit_date"] = self._date()
+            if channel:
+                del msg["from"]
+                msg["sender_chat"] = dict(chat)
             if extra:
                 msg.update(copy.deepcopy(extra))
             stored = StoredMessage(
@@ -506,7 +511,8 @@ class FakeTelegram(ThreadedAiohttpServer):
                 raw=copy.deepcopy(msg),
             )
             self._messages.setdefault(chat_id, {})[mid] = stored
-        self._enqueue({"edited_message" if edited else "message": copy.deepcopy(msg)})
+        kind = "channel_post" if channel else "message"
+        self._enqueue({f"edited_{kind}" if edited else kind: copy.deepcopy(msg)})
         return msg
 
     def push_command(self, chat_id: int, command: str, *args: str, **kwargs: Any) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from telegram import Message, Update
 
 from bot import render
 from bot.callbacks import EntrySummary, Refresh
-from bot.telegram import messages, sender, texts
+from bot.telegram import messages, sender, texts, views
 from bot.telegram.buttons import Press
 from bot.telegram.context import NewsContext
 from bot.telegram.replies import reply_with_summary, show_summary
@@ -17,8 +17,9 @@ from bot.telegram.replies import reply_with_summary, show_summary
 
 async def summarize_links(update: Update, context: NewsContext, message: Message, links: list[str]) -> None:
     chosen = links[: messages.MAX_LINKS]
-    if not await context.summaries.within_limit(messages.user_id_of(update), len(chosen)):
-        await sender.reply_html(message, render.esc(texts.RATE_LIMITED_LINKS))
+    verdict = await context.summaries.within_limit(messages.limit_subject(update), len(chosen))
+    if not verdict.allowed:
+        await sender.reply_html(message, render.esc(views.too_fast(texts.RATE_LIMITED_LINKS, verdict)))
         return
     if len(links) > messages.MAX_LINKS:
         await sender.reply_html(message, render.esc(texts.TOO_MANY_LINKS.format(n=messages.MAX_LINKS)))
@@ -33,8 +34,9 @@ async def summarize_links(update: Update, context: NewsContext, message: Message
 
 
 async def summarize_pasted(update: Update, context: NewsContext, message: Message, text: str) -> None:
-    if not await context.summaries.within_limit(messages.user_id_of(update)):
-        await sender.reply_html(message, render.esc(texts.RATE_LIMITED_LINKS))
+    verdict = await context.summaries.within_limit(messages.limit_subject(update))
+    if not verdict.allowed:
+        await sender.reply_html(message, render.esc(views.too_fast(texts.RATE_LIMITED_LINKS, verdict)))
         return
     language = await messages.language_of(update, context)
     await reply_with_summary(context, message, texts.READING_TEXT, lambda: context.summaries.for_text(text, language),
@@ -68,6 +70,10 @@ async def refresh_button(press: Press[Refresh], context: NewsContext) -> None:
     if not url:
         await press.toast(texts.REFRESH_EXPIRED, alert=True)
         return
+    verdict = await context.summaries.within_limit(messages.limit_subject(press.update))
+    if not verdict.allowed:
+        await press.toast(views.too_fast(texts.RATE_LIMITED_LINKS, verdict), alert=True)
+        return
     await press.toast(texts.REFRESHING)
     language = await messages.language_of(press.update, context)
     await show_summary(context, press.message, lambda: context.summaries.for_link(url, language, refresh=True),
@@ -80,8 +86,9 @@ async def entry_summary_button(press: Press[EntrySummary], context: NewsContext)
     if not url:
         await press.toast(texts.STORY_GONE, alert=True)
         return
-    if not await context.summaries.within_limit(messages.user_id_of(press.update)):
-        await press.toast(texts.RATE_LIMITED_LINKS, alert=True)
+    verdict = await context.summaries.within_limit(messages.limit_subject(press.update))
+    if not verdict.allowed:
+        await press.toast(views.too_fast(texts.RATE_LIMITED_LINKS, verdict), alert=True)
         return
     await press.toast(texts.SUMMARIZING)
     language = await messages.language_of(press.update, context)

@@ -11,7 +11,8 @@ from telegram.constants import ChatAction, ParseMode
 from bot import render
 from bot.app.conversations import Refusal
 from bot.callbacks import AskAbout, AskSuggested
-from bot.telegram import keyboards, messages, sender, texts
+from bot.store.limits import Verdict
+from bot.telegram import keyboards, messages, sender, texts, views
 from bot.telegram.buttons import Press
 from bot.telegram.context import NewsContext
 from bot.telegram.replies import within_grace
@@ -19,21 +20,20 @@ from bot.telegram.replies import within_grace
 log = logging.getLogger(__name__)
 
 
-def _refusal(refusal: Refusal, context: NewsContext) -> str:
+def _refusal(refusal: Refusal | Verdict, context: NewsContext) -> str:
+    if isinstance(refusal, Verdict):
+        return views.too_fast(texts.RATE_LIMITED_QUESTIONS, refusal)
     if refusal is Refusal.TOO_LONG:
         return texts.QUESTION_TOO_LONG.format(n=context.conversations.max_question_chars)
-    if refusal is Refusal.TOO_FAST:
-        return texts.RATE_LIMITED_QUESTIONS
     return texts.ARTICLE_GONE
 
 
 async def answer(update: Update, context: NewsContext, key: str, question: str, reply_to: Message) -> None:
     """Answer ``question`` about the article ``key`` in a reply to ``reply_to``."""
-    user = update.effective_user
     conversations = context.conversations
     chat_id = reply_to.chat_id
-    asked = await conversations.ask(chat_id, user.id if user else None, key, question)
-    if isinstance(asked, Refusal):
+    asked = await conversations.ask(chat_id, messages.limit_subject(update), key, question)
+    if isinstance(asked, Refusal | Verdict):
         await sender.reply_html(reply_to, render.esc(_refusal(asked, context)))
         return
     work = asyncio.ensure_future(conversations.answer(asked, await messages.language_of(update, context)))
@@ -69,6 +69,10 @@ async def ask_replied(update: Update, context: NewsContext, message: Message, qu
 async def ask_button(press: Press[AskAbout], context: NewsContext) -> None:
     """💬 "Ask about this": prompt with a ForceReply; the reply is the question."""
     key = press.action.key
+    verdict = await context.conversations.may_prompt(messages.limit_subject(press.update))
+    if not verdict.allowed:
+        await press.toast(views.too_fast(texts.RATE_LIMITED_QUESTIONS, verdict), alert=True)
+        return
     await press.toast()
     title = await context.conversations.title(key)
     prompt = await press.message.reply_text(
