@@ -6,8 +6,9 @@ import os
 from datetime import time
 from functools import cached_property
 from typing import Annotated, Literal
+from urllib.parse import unquote, urlsplit
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.timeofday import parse_hhmm
@@ -44,6 +45,8 @@ class Settings(BaseSettings):
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = Field(8080, ge=1, le=65535)
     webhook_secret: SecretStr | None = None
+    # Without a secret anyone who reaches the listener can forge updates: only on a trusted network.
+    webhook_allow_no_secret: bool = False
 
     # LLM (any OpenAI-compatible endpoint); with neither key nor base URL the offline engine is used
     openai_api_key: SecretStr | None = None
@@ -157,6 +160,23 @@ class Settings(BaseSettings):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
 
+    @model_validator(mode="after")
+    def _webhook_secret(self) -> Settings:
+        if self.webhook_url and not self.webhook_secret and not self.webhook_allow_no_secret:
+            raise ValueError(
+                "WEBHOOK_SECRET is required in webhook mode (WEBHOOK_ALLOW_NO_SECRET=true only on a trusted network)"
+            )
+        return self
+
+    def secrets(self) -> list[str]:
+        """Every value that must never reach a log line: the token, keys, the Redis password."""
+        values = [self.token()]
+        values += [s.get_secret_value() for s in (self.openai_api_key, self.webhook_secret) if s]
+        redis_password = urlsplit(self.redis_url).password
+        if redis_password:
+            values += [redis_password, unquote(redis_password)]  # as written in the URL, and decoded
+        return values
+
     @cached_property
     def llm_enabled(self) -> bool:
         return bool(self.openai_base_url or self.openai_api_key)
@@ -176,6 +196,7 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         err = exc.errors()[0]
-        name = str(err["loc"][0]).upper() if err.get("loc") else "settings"
         msg = str(err["msg"]).removeprefix("Value error, ")
-        raise SettingsError(f"invalid setting {name}: {msg}") from None
+        if not err.get("loc"):  # a rule across settings: its message names them
+            raise SettingsError(f"invalid settings: {msg}") from None
+        raise SettingsError(f"invalid setting {str(err['loc'][0]).upper()}: {msg}") from None

@@ -119,10 +119,7 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
     except SettingsError as exc:
         print(f"newsbot: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    secrets = [settings.token()]
-    if settings.openai_api_key:
-        secrets.append(settings.openai_api_key.get_secret_value())
-    setup_logging(settings.log_level, settings.log_format, secrets)
+    setup_logging(settings.log_level, settings.log_format, settings.secrets())
     try:
         return COMMANDS[args.command](settings, args, clock)
     except KeyboardInterrupt:
