@@ -23,6 +23,7 @@ from bot.net.urls import url_key
 from bot.store.limits import RateLimiter, Rule, Verdict
 from bot.store.runs import RunStore
 from bot.store.subscriptions import Subscription, SubscriptionLimitError, SubscriptionStore
+from bot.text.language_codes import known_language
 
 log = logging.getLogger(__name__)
 
@@ -205,8 +206,9 @@ class Subscriptions:
     async def _first_subscription(self, chat_id: int, language: str | None) -> None:
         if not await self.store.has_digest_time(chat_id):
             await self.store.set_digest_time(chat_id, self.default_time)
-        if language and not await self.runs.language(chat_id):
-            await self.runs.set_language(chat_id, language.split("-")[0])
+        known = known_language(language)
+        if known and not await self.runs.language(chat_id):
+            await self.runs.set_language(chat_id, known)
 
     # -- OPML ---------------------------------------------------------------------------------------
 
