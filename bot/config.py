@@ -6,9 +6,9 @@ import os
 from datetime import time
 from functools import cached_property
 from typing import Annotated, Literal
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.timeofday import parse_hhmm
@@ -65,6 +65,8 @@ class Settings(BaseSettings):
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = Field(8080, ge=1, le=65535)
     webhook_secret: SecretStr | None = None
+    # Without a secret anyone who reaches the listener can forge updates: only on a trusted network.
+    webhook_allow_no_secret: bool = False
 
     # LLM (any OpenAI-compatible endpoint); with neither key nor base URL the offline engine is used
     openai_api_key: SecretStr | None = None
@@ -117,7 +119,11 @@ class Settings(BaseSettings):
     summary_cache_ttl: int = Field(7 * 24 * 3600, ge=1)
     negative_cache_ttl: int = Field(120, ge=0)
     links_per_minute: int = Field(10, ge=1)
-    questions_per_minute: int = Field(10, ge=1)
+    questions_per_minute: int = Field(10, ge=1)  # also presses of "Ask about this"
+    subscribes_per_hour: int = Field(20, ge=1)  # /subscribe and its feed choices
+    opml_feeds_per_hour: int = Field(100, ge=1)  # feeds checked for OPML imports
+    digests_per_hour: int = Field(3, ge=1)  # /digest and "more stories", per chat
+    refresh_interval: int = Field(60, ge=0)  # 🔄 fetches an article again at most this often (s)
     max_question_chars: int = Field(500, ge=10)
     conversation_ttl: int = Field(24 * 3600, ge=60)
 
@@ -194,6 +200,23 @@ class Settings(BaseSettings):
         """REDIS_URL was given (the environment, .env or an argument), not the built-in default."""
         return "redis_url" in self.model_fields_set
 
+    @model_validator(mode="after")
+    def _webhook_secret(self) -> Settings:
+        if self.webhook_url and not self.webhook_secret and not self.webhook_allow_no_secret:
+            raise ValueError(
+                "WEBHOOK_SECRET is required in webhook mode (WEBHOOK_ALLOW_NO_SECRET=true only on a trusted network)"
+            )
+        return self
+
+    def secrets(self) -> list[str]:
+        """Every value that must never reach a log line: the token, keys, the Redis password."""
+        values = [self.token()]
+        values += [s.get_secret_value() for s in (self.openai_api_key, self.webhook_secret) if s]
+        redis_password = urlsplit(self.redis_url).password
+        if redis_password:
+            values += [redis_password, unquote(redis_password)]  # as written in the URL, and decoded
+        return values
+
     @cached_property
     def llm_enabled(self) -> bool:
         return bool(self.openai_base_url or self.openai_api_key)
@@ -224,6 +247,7 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         err = exc.errors()[0]
-        name = str(err["loc"][0]).upper() if err.get("loc") else "settings"
         msg = str(err["msg"]).removeprefix("Value error, ")
-        raise SettingsError(f"invalid setting {name}: {msg}") from None
+        if not err.get("loc"):  # a rule across settings: its message names them
+            raise SettingsError(f"invalid settings: {msg}") from None
+        raise SettingsError(f"invalid setting {str(err['loc'][0]).upper()}: {msg}") from None

@@ -11,6 +11,7 @@ import logging
 import re
 import sys
 import time
+import traceback
 from collections.abc import Iterable
 
 # Telegram tokens look like 123456789:AA…; match them even when we don't know this one.
@@ -85,7 +86,12 @@ class JsonFormatter(logging.Formatter):
 def setup_logging(level: str = "INFO", fmt: str = "kv", secrets: Iterable[str] = ()) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter() if fmt == "json" else KeyValueFormatter())
-    handler.addFilter(RedactingFilter(secrets))
+    redacting = RedactingFilter(secrets)
+    handler.addFilter(redacting)
+    # A traceback nobody caught (a start-up failure) goes to stderr outside logging: redact it too.
+    sys.excepthook = lambda kind, value, tb: sys.stderr.write(
+        redacting.redact("".join(traceback.format_exception(kind, value, tb)))
+    )
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

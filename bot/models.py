@@ -159,6 +159,7 @@ class Entry:
     line: str
     sources: list[tuple[str, str | None]]  # (outlet name, its link)
     article_key: str | None
+    from_feed: bool = False  # the line is the feed's own words, not our summary of the article
 
 
 Button = tuple[str, str]  # (label, callback data)

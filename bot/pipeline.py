@@ -20,6 +20,7 @@ from bot.extract import extract_article
 from bot.llm.client import LLM
 from bot.models import Article, Summary
 from bot.net.fetch import Fetcher
+from bot.net.sites import may_speak_for
 from bot.net.urls import normalize_url, parse_user_url, url_key
 from bot.store.cache import Cache, summary_key
 from bot.store.singleflight import SingleFlight
@@ -78,8 +79,11 @@ class Pipeline:
         async def compute() -> Article:
             return await self._fetch_and_extract(identity, key)
 
-        if refresh:
-            return key, await compute()
+        # A refresh fetches again at most once per interval, through the same single flight as
+        # everyone else: 15 presses of 🔄 are one fetch, and an unchanged text one summary (its
+        # cache is keyed by the text's hash).
+        if refresh and await self.cache.claim_refresh(key, self.settings.refresh_interval):
+            log.info("article refresh url=%s", identity)
         return key, await self.flight.run(
             f"article:{key}", lookup, compute, wait_timeout=self.settings.fetch_timeout + 10
         )
@@ -93,9 +97,12 @@ class Pipeline:
             log.info("article failed url=%s code=%s detail=%s", identity, exc.code, exc.detail)
             await self.cache.put_failure(key, exc, self.settings.negative_cache_ttl)
             raise
+        # Also cached under the address we ended at, and under the canonical URL when the page
+        # may speak for it: one tenant's page must never be served as another tenant's article.
+        fetched_at = article.final_url or identity
         aliases = [key]
         for other in (article.final_url, article.canonical_url):
-            if other:
+            if other and may_speak_for(fetched_at, other):
                 try:
                     aliases.append(url_key(normalize_url(other)))
                 except NewsbotError:

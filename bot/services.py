@@ -135,6 +135,8 @@ def build_app(services: Services, digest: DigestService) -> AppServices:
                             links_per_minute=settings.links_per_minute),
         conversations=Conversations(services.chats, services.documents, services.pipeline, services.limits,
                                     services.llm, settings),
-        subscriptions=Subscriptions(services.subscriptions, services.poller, services.runs, services.clock, settings),
-        digests=Digests(digest, services.subscriptions, services.runs, services.clock, services.guard),
+        subscriptions=Subscriptions(services.subscriptions, services.poller, services.runs, services.clock,
+                                    services.limits, settings),
+        digests=Digests(digest, services.subscriptions, services.runs, services.clock, services.guard,
+                        services.limits, per_hour=settings.digests_per_hour),
     )  # fmt: skip

@@ -14,7 +14,7 @@ from bot.models import Answer, Article
 from bot.pipeline import Pipeline
 from bot.store.cache import Documents
 from bot.store.chats import ChatStore
-from bot.store.limits import RateLimiter
+from bot.store.limits import RateLimiter, Rule, Verdict
 
 ANSWER_MARGIN = 5.0  # seconds of the reply deadline kept for sending the answer
 HEADLINE_WORDS = 10  # an untitled (pasted) article is named by its first words
@@ -32,7 +32,6 @@ def headline_of(article: Article) -> str:
 
 class Refusal(Enum):
     TOO_LONG = "too_long"
-    TOO_FAST = "too_fast"
     ARTICLE_GONE = "article_gone"
 
 
@@ -67,7 +66,8 @@ class Conversations:
         self.limits = limits
         self.llm = llm
         self.max_question_chars = settings.max_question_chars
-        self.questions_per_minute = settings.questions_per_minute
+        self.questions = Rule("questions", settings.questions_per_minute)
+        self.prompts = Rule("ask", settings.questions_per_minute)
         self.token_budget = settings.llm_article_token_budget
         self.deadline = settings.summary_deadline - ANSWER_MARGIN
 
@@ -118,13 +118,18 @@ class Conversations:
 
     # -- questions --------------------------------------------------------------------------------
 
-    async def ask(self, chat_id: int, user_id: int | None, article_key: str, text: str) -> Question | Refusal:
-        """Accept a question about an article, or say why not."""
+    async def may_prompt(self, subject: str) -> Verdict:
+        """Whether ``subject`` may open another "Ask about this" prompt now (and counts it)."""
+        return await self.limits.allow(self.prompts, subject)
+
+    async def ask(self, chat_id: int, subject: str, article_key: str, text: str) -> Question | Refusal | Verdict:
+        """Accept a question about an article, or say why not (a refused Verdict: asked too fast)."""
         text = text.strip()
         if len(text) > self.max_question_chars:
             return Refusal.TOO_LONG
-        if user_id is not None and not await self.limits.allow("questions", user_id, self.questions_per_minute):
-            return Refusal.TOO_FAST
+        verdict = await self.limits.allow(self.questions, subject)
+        if not verdict.allowed:
+            return verdict
         article = await self._article(article_key)
         if article is None:
             return Refusal.ARTICLE_GONE

@@ -10,6 +10,7 @@ from bot.digest.clock import Clock
 from bot.digest.schedule import next_due_at, resolve_timezone, slot_passed_today
 from bot.digest.service import DigestService, zone_of
 from bot.store.guard import RedisGuard
+from bot.store.limits import RateLimiter, Rule, Verdict, chat_subject
 from bot.store.runs import RunStore
 from bot.store.subscriptions import ChatSettings, SubscriptionStore
 from bot.timeofday import parse_hhmm
@@ -45,8 +46,10 @@ class ZoneSet:
 class Digests:
     def __init__(
         self, service: DigestService, subscriptions: SubscriptionStore, runs: RunStore, clock: Clock,
-        guard: RedisGuard,
+        guard: RedisGuard, limits: RateLimiter, *, per_hour: int,
     ) -> None:  # fmt: skip
+        self.limits = limits
+        self.rule = Rule("digest", per_hour, 3600.0)
         self.service = service
         self.subscriptions = subscriptions
         self.runs = runs
@@ -102,6 +105,11 @@ class Digests:
 
     async def has_feeds(self, chat_id: int) -> bool:
         return bool(await self.subscriptions.list(chat_id))
+
+    async def within_limit(self, chat_id: int) -> Verdict:
+        """Whether the chat may have another digest on request now (and counts it). Per chat: the
+        work (fetching, summaries from the shared daily budget) is the chat's, whoever asks."""
+        return await self.limits.allow(self.rule, chat_subject(chat_id))
 
     async def send_now(self, chat_id: int, request_id: str | int) -> str:
         """The digest now (what is new since the last one); returns what happened."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.store.chats import ChatStore
+from bot.text.language_codes import known_language
 
 DEFAULT_LANGUAGE = "en"
 RESET_WORDS = frozenset({"auto", "default", "reset"})
@@ -30,14 +31,14 @@ class Preferences:
         if user_id is None:
             return DEFAULT_LANGUAGE
         stored = await self.chats.language(user_id)
-        return stored or (telegram_language or DEFAULT_LANGUAGE).split("-")[0]
+        return stored or known_language(telegram_language) or DEFAULT_LANGUAGE
 
     async def choose_language(self, user_id: int, text: str) -> LanguageChoice:
         code = text.strip().lower().replace("_", "-")
         if code in RESET_WORDS:
             await self.chats.clear_language(user_id)
             return LanguageChoice(code, "auto")
-        if not _CODE.match(code):
+        if not _CODE.match(code) or known_language(code) is None:
             return LanguageChoice(code, "unknown")
         await self.chats.set_language(user_id, code)
         return LanguageChoice(code, "set")

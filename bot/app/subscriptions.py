@@ -20,8 +20,10 @@ from bot.digest.presets import find_preset, presets
 from bot.digest.sources import Source
 from bot.errors import NewsbotError
 from bot.net.urls import url_key
+from bot.store.limits import RateLimiter, Rule, Verdict
 from bot.store.runs import RunStore
 from bot.store.subscriptions import Subscription, SubscriptionLimitError, SubscriptionStore
+from bot.text.language_codes import known_language
 
 log = logging.getLogger(__name__)
 
@@ -116,8 +118,12 @@ class OpmlFile:
 
 class Subscriptions:
     def __init__(
-        self, store: SubscriptionStore, poller: FeedPoller, runs: RunStore, clock: Clock, settings: Settings
-    ) -> None:
+        self, store: SubscriptionStore, poller: FeedPoller, runs: RunStore, clock: Clock, limits: RateLimiter,
+        settings: Settings,
+    ) -> None:  # fmt: skip
+        self.limits = limits
+        self.subscribes = Rule("subscribe", settings.subscribes_per_hour, 3600.0)
+        self.opml_feeds = Rule("opml", settings.opml_feeds_per_hour, 3600.0)
         self.store = store
         self.poller = poller
         self.runs = runs
@@ -128,6 +134,14 @@ class Subscriptions:
         self.opml_max_feeds = settings.digest_opml_max_feeds
 
     # -- subscribing ------------------------------------------------------------------------------
+
+    async def within_limit(self, subject: str) -> Verdict:
+        """Whether ``subject`` may have one more feed checked now (and counts it)."""
+        return await self.limits.allow(self.subscribes, subject)
+
+    async def import_within_limit(self, subject: str, feeds: int) -> Verdict:
+        """Whether ``subject`` may have ``feeds`` more feeds of OPML files checked now (and counts them)."""
+        return await self.limits.allow(self.opml_feeds, subject, cost=feeds)
 
     def find(self, query: str) -> Target | None:
         """What ``query`` names: a curated source or an address; None for an unknown name."""
@@ -192,8 +206,9 @@ class Subscriptions:
     async def _first_subscription(self, chat_id: int, language: str | None) -> None:
         if not await self.store.has_digest_time(chat_id):
             await self.store.set_digest_time(chat_id, self.default_time)
-        if language and not await self.runs.language(chat_id):
-            await self.runs.set_language(chat_id, language.split("-")[0])
+        known = known_language(language)
+        if known and not await self.runs.language(chat_id):
+            await self.runs.set_language(chat_id, known)
 
     # -- OPML ---------------------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass, replace
 
 from bot.pipeline import Pipeline, SummaryResult
-from bot.store.limits import RateLimiter
+from bot.store.limits import RateLimiter, Rule, Verdict
 
 log = logging.getLogger(__name__)
 
@@ -26,13 +26,12 @@ class Summaries:
         self.pipeline = pipeline
         self.limits = limits
         self.deadline = deadline
-        self.links_per_minute = links_per_minute
+        self.rule = Rule("links", links_per_minute)
 
-    async def within_limit(self, user_id: int | None, links: int = 1) -> bool:
-        """Whether the user may have ``links`` more summaries this minute (and counts them)."""
-        if user_id is None:
-            return True
-        return await self.limits.allow("links", user_id, self.links_per_minute, cost=links)
+    async def within_limit(self, subject: str, links: int = 1) -> Verdict:
+        """Whether ``subject`` may have ``links`` more summaries now (and counts them). Links,
+        refreshes and a digest entry's full summary all count here."""
+        return await self.limits.allow(self.rule, subject, cost=links)
 
     async def for_link(self, url: str, language: str, *, refresh: bool = False) -> SummaryResult:
         """Raises NewsbotError (with a reason for the user) or TimeoutError past the deadline."""

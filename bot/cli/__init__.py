@@ -9,7 +9,6 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from bot.config import Settings, SettingsError, StartupError, load_settings
 from bot.digest.clock import Clock
@@ -136,7 +135,7 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
     except SettingsError as exc:
         print(f"newsbot: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    setup_logging(settings.log_level, settings.log_format, _secrets(settings))
+    setup_logging(settings.log_level, settings.log_format, settings.secrets())
     try:
         return COMMANDS[args.command](settings, args, clock)
     except StartupError as exc:
@@ -147,13 +146,3 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
     except KeyboardInterrupt:
         return 130
 
-
-def _secrets(settings: Settings) -> list[str]:
-    """What no log line may contain: the bot token, the LLM key, the Redis password."""
-    secrets = [settings.token()]
-    if settings.openai_api_key:
-        secrets.append(settings.openai_api_key.get_secret_value())
-    if settings.webhook_secret:
-        secrets.append(settings.webhook_secret.get_secret_value())
-    secrets.append(urlsplit(settings.redis_url).password or "")
-    return secrets

@@ -3,8 +3,11 @@
 The line comes from the summary cache through the pipeline, so an article is fetched and
 summarized once for all users (LLM calls per digest run = distinct articles). The LLM engine is
 used while the day's digest budget lasts (DIGEST_LLM_DAILY_BUDGET), then the offline extractive
-engine; an article that can't be fetched falls back to the feed item's own summary text. Lines
-are cached per story and language and computed under a cross-process single-flight.
+engine. Lines are cached per article and language and computed under a cross-process single-flight.
+
+Only what we fetched and extracted ourselves is shared: a feed's own text says whatever its author
+likes, about any URL, so it is never cached for other chats. When the article can't be read, the
+line is the feed text of the chat's own items (its own feeds), marked as the feed's.
 """
 
 from __future__ import annotations
@@ -26,14 +29,14 @@ log = logging.getLogger(__name__)
 LINE_CHARS = 240
 LLM_LINE_TTL = 12 * 3600
 OFFLINE_LINE_TTL = 3600
-FEED_TEXT_TTL = 600  # the article couldn't be fetched: try again soon
+NO_LINE_TTL = 600  # the article couldn't be read: try again soon
 
 
 @dataclass(frozen=True, slots=True)
 class EntryText:
     line: str
     article_key: str | None  # pipeline key of the article (buttons), None when it can't be fetched
-    engine: str  # "llm" | "extractive" | "feed"
+    engine: str  # "llm" | "extractive"; "none" (shared: no line) | "feed" (this chat's feed text)
 
 
 def summary_line(summary: Summary) -> str:
@@ -71,6 +74,14 @@ class EntrySummarizer:
         self.wait_timeout = wait_timeout  # how long a second process waits for the first one's line
 
     async def text(self, story: Story, language: str, now: datetime) -> EntryText:
+        """The article's line, shared by every chat; else the story's feed text (``story`` holds
+        only the asking chat's items: their feeds' words reach no other chat)."""
+        shared = await self.article_text(story, language, now)
+        if shared.line:
+            return shared
+        return EntryText(feed_text(story), shared.article_key, "feed")
+
+    async def article_text(self, story: Story, language: str, now: datetime) -> EntryText:
         key = story_cache_key(story)
 
         async def lookup() -> EntryText | None:
@@ -88,14 +99,13 @@ class EntrySummarizer:
         )
 
     async def _compute(self, story: Story, language: str, now: datetime) -> tuple[EntryText, int]:
-        fallback = EntryText(feed_text(story), None, "feed")
         if not story.url:
-            return fallback, FEED_TEXT_TTL
+            return EntryText("", None, "none"), NO_LINE_TTL
         try:
             article_key, article = await self.pipeline.article(story.url)
         except NewsbotError as exc:
-            log.info("digest entry uses the feed text url=%s reason=%s", story.url, exc.code)
-            return fallback, FEED_TEXT_TTL
+            log.info("digest entry has no article line url=%s reason=%s", story.url, exc.code)
+            return EntryText("", None, "none"), NO_LINE_TTL
         await self.pipeline.cache.remember_url(article_key, normalize_url(story.url))
         summary: Summary | None = None
         try:
@@ -109,7 +119,7 @@ class EntrySummarizer:
                 ).summary
         except NewsbotError as exc:
             log.info("digest entry summary failed url=%s reason=%s", story.url, exc.code)
-            return EntryText(fallback.line, article_key, "feed"), FEED_TEXT_TTL
-        line = summary_line(summary) or fallback.line
+            return EntryText("", article_key, "none"), NO_LINE_TTL
+        line = summary_line(summary)
         ttl = LLM_LINE_TTL if summary.engine == "llm" else OFFLINE_LINE_TTL
         return EntryText(line, article_key, summary.engine), ttl

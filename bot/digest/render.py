@@ -15,6 +15,7 @@ from bot.render import MAX_MESSAGE, esc, utf16_len
 from bot.text.clean import shorten
 
 EMPTY_TEXT = "Nothing new from your sources today."
+FROM_THE_FEED = "From the feed:"
 MAX_SOURCES_SHOWN = 6
 MAX_HREF = 500  # longer links are shown as text: keeps every block far below the limit
 BUTTONS_PER_ROW = 5
@@ -29,7 +30,7 @@ def _link(url: str | None, label: str) -> str:
 def entry_block(number: int, entry: Entry) -> str:
     lines = [f"<b>{number}.</b> {_link(entry.url, shorten(entry.title, 300) or 'Untitled')}"]
     if entry.line:
-        lines.append(esc(entry.line))
+        lines.append(f"<i>{FROM_THE_FEED}</i> {esc(entry.line)}" if entry.from_feed else esc(entry.line))
     if len(entry.sources) > 1:  # a merged story: every outlet, each linking to its own report
         shown = entry.sources[:MAX_SOURCES_SHOWN]
         names = " · ".join(_link(url, shorten(name, 60)) for name, url in shown)

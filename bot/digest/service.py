@@ -146,7 +146,7 @@ class DigestService:
         texts = await asyncio.gather(*(self.summarizer.text(story, language, now) for story in stories))
         entries = [
             Entry(title=story.title, url=story.url, line=text.line, sources=_sources(story),
-                  article_key=text.article_key)
+                  article_key=text.article_key, from_feed=text.engine == "feed")
             for story, text in zip(stories, texts, strict=True)
         ]  # fmt: skip
         parts = render_digest(entries, local_day(now, zone_of(chat)), more=more, page=page)

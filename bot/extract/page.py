@@ -9,18 +9,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import lxml.html
 
 from bot.errors import FetchError
 from bot.extract.cleanup import visible_text
 from bot.extract.jsonld import first_str, json_ld_articles
+from bot.net.sites import site
 from bot.net.urls import parse_user_url
 from bot.text.clean import clean_text
 
 _LANG = re.compile(r"[a-z]{2,3}")
-_HOST_PREFIXES = ("www.", "m.", "amp.", "mobile.")
 
 
 @dataclass
@@ -84,29 +84,6 @@ def _canonical(tree: lxml.html.HtmlElement, meta: dict[str, str], base_url: str)
         # The page chooses this value. A canonical on another site would let evil.example pass its
         # text off as bbc.com's ("original: bbc.com/…"), and the pipeline caches articles under
         # the canonical URL's key too, so it could plant content for someone else's link.
-        if _site(candidate) == _site(base_url):
+        if site(candidate) == site(base_url):
             return candidate
     return None
-
-
-def _site(url: str) -> str:
-    """The registrable domain, else the host minus www./m./amp./mobile."""
-    registrable = _registrable_domain(url)
-    if registrable:
-        return registrable
-    host = (urlsplit(url).hostname or "").lower()
-    for prefix in _HOST_PREFIXES:
-        if host.startswith(prefix):
-            return host[len(prefix) :]
-    return host
-
-
-def _registrable_domain(url: str) -> str | None:
-    """From the public suffix list via ``tld``, which trafilatura's courlan already installs;
-    github.io-style private suffixes count."""
-    try:
-        from tld import get_fld
-    except ImportError:  # pragma: no cover - tld ships with trafilatura
-        return None
-    registrable = get_fld(url, fail_silently=True)
-    return str(registrable).lower() if registrable else None

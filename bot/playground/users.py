@@ -41,6 +41,7 @@ class UserSide(EmulatorState):
         document: dict[str, Any] | None = None,
         message_thread_id: int | None = None,
         edited: bool = False,
+        channel: bool = False,
         extra: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         """A user sends a message. Returns the Message dict that was queued as an update.
@@ -93,6 +94,9 @@ class UserSide(EmulatorState):
                 msg["reply_to_message"] = inner
             if edited:
                 msg["edit_date"] = self._date()
+            if channel:  # a post in a channel: no ``from``, the channel is the sender
+                del msg["from"]
+                msg["sender_chat"] = dict(chat)
             if extra:
                 msg.update(copy.deepcopy(extra))
             stored = StoredMessage(
@@ -116,7 +120,8 @@ class UserSide(EmulatorState):
                 raw=copy.deepcopy(msg),
             )
             self._messages.setdefault(chat_id, {})[mid] = stored
-        self._enqueue({"edited_message" if edited else "message": copy.deepcopy(msg)})
+        kind = "channel_post" if channel else "message"
+        self._enqueue({f"edited_{kind}" if edited else kind: copy.deepcopy(msg)})
         return msg
 
     def push_command(self, chat_id: int, command: str, *args: str, **kwargs: Any) -> dict[str, Any]:

@@ -27,6 +27,10 @@ def url_key_key(url_key: str) -> str:
     return f"{PREFIX}:url:{url_key}"
 
 
+def refresh_key(url_key: str) -> str:
+    return f"{PREFIX}:refreshed:{url_key}"
+
+
 def summary_key(text_hash: str, version: str, model: str, language: str) -> str:
     return f"{PREFIX}:summary:{text_hash}:{version}:{model}:{language}"
 
@@ -59,6 +63,19 @@ class Cache:
                 await pipe.execute()
 
         await self.guard.call(op, None)
+
+    async def claim_refresh(self, url_key: str, interval: int) -> bool:
+        """Whether the article may be fetched again now; True at most once per ``interval`` seconds
+        whoever asks, and then its cached copy (and failure) is dropped so the next lookup fetches.
+        Without Redis: no (the cached copy is served)."""
+
+        async def op() -> bool:
+            if interval > 0 and not await self.redis.set(refresh_key(url_key), 1, ex=interval, nx=True):
+                return False
+            await self.redis.delete(article_key(url_key), failure_key(url_key))
+            return True
+
+        return await self.guard.call(op, False)
 
     async def get_failure(self, url_key: str) -> CachedFailure | None:
         raw = await self.guard.call(lambda: self.redis.get(failure_key(url_key)), None)

@@ -34,6 +34,8 @@ SEEN_TTL = 7 * 24 * 3600
 BACKOFF_BASE = 15 * 60
 BACKOFF_CAP = 24 * 3600
 MAX_ITEMS_PER_ADD = 300
+MAX_ITEMS_KEPT = 200  # per feed, newest first: a feed rotating thousands of items a day stays small
+MAX_SEEN_KEPT = 4 * MAX_ITEMS_KEPT  # item hashes remembered per feed (so old items aren't "new")
 FUTURE_SLACK = timedelta(minutes=10)  # a "published" later than this is a bad clock: use now
 
 
@@ -167,12 +169,13 @@ class FeedStateStore:
         return bool(await cast(Awaitable[int], self.redis.hsetnx(state_key(feed_url), "reported", "1")))
 
 
-# KEYS: items, seen, item key 1..n; ARGV: now, keep-after, seen-after, item ttl, seen ttl,
-# then per item: hash, time, JSON. Returns the hashes of items new *and* stored.
+# KEYS: items, seen, item key 1..n; ARGV: now, keep-after, seen-after, item ttl, seen ttl, items
+# kept, hashes kept, item key prefix, then per item: hash, time, JSON. Returns the hashes of items
+# new *and* stored. Past the caps the oldest go, item bodies with them.
 _ADD_ITEMS = """
 local fresh = {}
 for i = 3, #KEYS do
-  local at = 5 + (i - 3) * 3
+  local at = 8 + (i - 3) * 3
   local h, score = ARGV[at + 1], ARGV[at + 2]
   local known = redis.call('ZSCORE', KEYS[2], h)
   redis.call('ZADD', KEYS[2], ARGV[1], h)
@@ -184,6 +187,20 @@ for i = 3, #KEYS do
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[3])
+local excess = redis.call('ZCARD', KEYS[1]) - tonumber(ARGV[6])
+if excess > 0 then
+  local dropped = {}
+  for _, h in ipairs(redis.call('ZRANGE', KEYS[1], 0, excess - 1)) do
+    redis.call('DEL', ARGV[8] .. h)
+    dropped[h] = true
+  end
+  redis.call('ZREMRANGEBYRANK', KEYS[1], 0, excess - 1)
+  local kept = {}
+  for _, h in ipairs(fresh) do if not dropped[h] then kept[#kept + 1] = h end end
+  fresh = kept
+end
+local seen_excess = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[7])
+if seen_excess > 0 then redis.call('ZREMRANGEBYRANK', KEYS[2], 0, seen_excess - 1) end
 redis.call('EXPIRE', KEYS[1], ARGV[5])
 redis.call('EXPIRE', KEYS[2], ARGV[5])
 return fresh
@@ -204,7 +221,7 @@ class ItemStore:
         keep_after = now.timestamp() - ITEM_TTL
         keys = [items_key(feed_url), seen_key(feed_url)]
         args: list[Any] = [f"{now.timestamp():.3f}", keep_after, now.timestamp() - SEEN_TTL]
-        args += [ITEM_TTL, SEEN_TTL]
+        args += [ITEM_TTL, SEEN_TTL, MAX_ITEMS_KEPT, MAX_SEEN_KEPT, item_key(feed_url, "")]
         by_hash: dict[str, FeedItem] = {}
         for item in items[:MAX_ITEMS_PER_ADD]:
             published = item.published

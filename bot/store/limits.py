@@ -1,10 +1,12 @@
-"""Per-user rate limits: a sliding one-minute window counted in Redis (shared by all replicas)."""
+"""Rate limits on whatever a user (or a channel) makes the bot do: one sliding-window limiter in
+Redis, shared by every process, that says how long to wait when it refuses."""
 
 from __future__ import annotations
 
+import math
 import secrets
-import time
 from collections.abc import Awaitable
+from dataclasses import dataclass
 from typing import cast
 
 import redis.asyncio as redis_async
@@ -12,38 +14,75 @@ import redis.asyncio as redis_async
 from bot.store.guard import RedisGuard
 from bot.store.keys import PREFIX
 
-# Drop hits older than the window, then admit `cost` hits only if they fit under the limit.
+# Drop hits older than the window, then admit `cost` hits only if they fit under the limit; when
+# they don't, answer how many ms until enough old hits leave the window. Times come from the
+# Redis server so processes on different hosts agree. 0 = admitted.
 _SLIDING = """
-redis.call('zremrangebyscore', KEYS[1], '-inf', ARGV[1] - ARGV[2])
+local t = redis.call('time')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local window = tonumber(ARGV[1])
+local limit = tonumber(ARGV[2])
+local cost = tonumber(ARGV[3])
+if cost > limit then return window end
+redis.call('zremrangebyscore', KEYS[1], '-inf', now - window)
 local count = redis.call('zcard', KEYS[1])
-local cost = tonumber(ARGV[4])
-if count + cost > tonumber(ARGV[3]) then return 0 end
-for i = 1, cost do redis.call('zadd', KEYS[1], ARGV[1], ARGV[5] .. ':' .. i) end
-redis.call('pexpire', KEYS[1], math.ceil(ARGV[2]))
-return 1
+local excess = count + cost - limit
+if excess > 0 then
+  local oldest = redis.call('zrange', KEYS[1], excess - 1, excess - 1, 'WITHSCORES')
+  return math.max(1, math.ceil(tonumber(oldest[2]) + window - now))
+end
+for i = 1, cost do redis.call('zadd', KEYS[1], now, ARGV[4] .. ':' .. i) end
+redis.call('pexpire', KEYS[1], window)
+return 0
 """
 
 
-def rate_key(kind: str, subject: int | str) -> str:
+@dataclass(frozen=True)
+class Rule:
+    """At most ``limit`` hits of ``kind`` per ``window`` seconds for one subject."""
+
+    kind: str
+    limit: int
+    window: float = 60.0
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    retry_after: int = 0  # whole seconds until the refused hits would fit (0 when allowed)
+
+
+ALLOWED = Verdict(True)
+
+
+def rate_key(kind: str, subject: str) -> str:
     return f"{PREFIX}:rate:{kind}:{subject}"
 
 
+def user_subject(user_id: int) -> str:
+    return f"u{user_id}"
+
+
+def chat_subject(chat_id: int) -> str:
+    """For updates with no person behind them (channel posts, anonymous admins)."""
+    return f"c{chat_id}"
+
+
 class RateLimiter:
-    def __init__(self, redis: redis_async.Redis, guard: RedisGuard, *, window: float = 60.0) -> None:
+    def __init__(self, redis: redis_async.Redis, guard: RedisGuard) -> None:
         self.redis = redis
         self.guard = guard
-        self.window = window
 
-    async def allow(self, kind: str, subject: int | str, limit: int, cost: int = 1) -> bool:
-        """Admit `cost` hits if the subject stays within `limit` per window; refused hits don't
-        count. Without Redis nobody is limited: better to serve than to refuse everyone."""
-        now_ms = time.time() * 1000
+    async def allow(self, rule: Rule, subject: str, cost: int = 1) -> Verdict:
+        """Admit ``cost`` hits if ``subject`` stays within ``rule``; refused hits don't count.
+        Without Redis nobody is limited: better to serve than to refuse everyone."""
+        window_ms = max(1, math.ceil(rule.window * 1000))
 
-        async def op() -> bool:
-            admitted = self.redis.eval(
-                _SLIDING, 1, rate_key(kind, subject), now_ms, self.window * 1000, limit, cost,
-                secrets.token_hex(6),
-            )  # fmt: skip
-            return bool(await cast(Awaitable[int], admitted))
+        async def op() -> Verdict:
+            waited = self.redis.eval(
+                _SLIDING, 1, rate_key(rule.kind, subject), window_ms, rule.limit, cost, secrets.token_hex(6)
+            )
+            wait_ms = int(await cast(Awaitable[int], waited))
+            return ALLOWED if wait_ms <= 0 else Verdict(False, math.ceil(wait_ms / 1000))
 
-        return await self.guard.call(op, True)
+        return await self.guard.call(op, ALLOWED)

@@ -6,7 +6,11 @@ from __future__ import annotations
 from telegram import Bot, Message, MessageEntity, Update
 from telegram.constants import ChatType
 
+from bot.store.limits import chat_subject, user_subject
 from bot.telegram.context import NewsContext
+
+# Telegram's stand-in sender for every anonymous group admin, in every group
+ANONYMOUS_ADMIN = 1087968824
 
 MAX_LINKS = 3
 PASTED_ARTICLE_WORDS = 120
@@ -61,6 +65,17 @@ def is_pasted_article(text: str) -> bool:
 
 def user_id_of(update: Update) -> int | None:
     return update.effective_user.id if update.effective_user else None
+
+
+def limit_subject(update: Update) -> str:
+    """Whom a rate limit counts: the person, or the chat when no person is behind the update
+    (channel posts, messages sent as a chat or by an anonymous admin)."""
+    user = update.effective_user
+    message = update.effective_message
+    if user is None or user.id == ANONYMOUS_ADMIN or (message is not None and message.sender_chat is not None):
+        chat = update.effective_chat
+        return chat_subject(chat.id if chat else 0)
+    return user_subject(user.id)
 
 
 async def language_of(update: Update, context: NewsContext) -> str:

@@ -9,11 +9,19 @@ from bot.app.digests import NextDigest, Schedule
 from bot.app.subscriptions import AlreadyFollowing, ImportReport, Listing, Refused, Skipped, Subscribed
 from bot.digest.schedule import zone_label
 from bot.digest.sources import Source
+from bot.store.limits import Verdict
 from bot.telegram import keyboards, texts
 
 
 def _plural(count: int) -> str:
     return "s" if count != 1 else ""
+
+
+def too_fast(template: str, verdict: Verdict) -> str:
+    """A rate-limit reply saying when to try again (plain text: escape it for HTML)."""
+    seconds = max(1, verdict.retry_after)
+    wait = texts.WAIT_SECONDS.format(n=seconds) if seconds < 100 else texts.WAIT_MINUTES.format(n=-(-seconds // 60))
+    return template.format(wait=wait)
 
 
 def schedule_line(schedule: Schedule) -> str:

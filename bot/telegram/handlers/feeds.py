@@ -9,7 +9,7 @@ from telegram.constants import ChatAction
 from bot import render
 from bot.app.subscriptions import Choices
 from bot.callbacks import PickFeed, Unsubscribe
-from bot.telegram import keyboards, sender, texts, views
+from bot.telegram import keyboards, messages, sender, texts, views
 from bot.telegram.admins import allowed_to_change
 from bot.telegram.buttons import Press
 from bot.telegram.context import NewsContext
@@ -33,6 +33,10 @@ async def subscribe_command(update: Update, context: NewsContext) -> None:
     if target is None:
         await sender.reply_html(message, render.esc(texts.UNKNOWN_SOURCE.format(name=query[:60])))
         return
+    verdict = await context.subscriptions.within_limit(messages.limit_subject(update))
+    if not verdict.allowed:
+        await sender.reply_html(message, render.esc(views.too_fast(texts.RATE_LIMITED_SUBSCRIBE, verdict)))
+        return
     await sender.safe(message.chat.send_action(ChatAction.TYPING), "typing")
     outcome = await context.subscriptions.subscribe(message.chat_id, target, _language(update))
     if isinstance(outcome, Choices):
@@ -48,6 +52,10 @@ async def pick_button(press: Press[PickFeed], context: NewsContext) -> None:
     target = await context.subscriptions.offered(press.action.token, press.action.index)
     if target is None:
         await press.toast(texts.CHOICE_EXPIRED, alert=True)
+        return
+    verdict = await context.subscriptions.within_limit(messages.limit_subject(press.update))
+    if not verdict.allowed:
+        await press.toast(views.too_fast(texts.RATE_LIMITED_SUBSCRIBE, verdict), alert=True)
         return
     await press.toast(texts.CHECKING_FEED)
     outcome = await context.subscriptions.subscribe(press.message.chat_id, target, _language(press.update))

@@ -15,7 +15,7 @@ from bot.callbacks import EntrySummary, Refresh
 from bot.errors import FetchError
 from bot.net.urls import parse_user_url
 from bot.pipeline import SummaryResult
-from bot.telegram import messages, sender, texts
+from bot.telegram import messages, sender, texts, views
 from bot.telegram.buttons import Press
 from bot.telegram.catalog import t
 from bot.telegram.context import NewsContext
@@ -43,8 +43,9 @@ async def summarize_links(update: Update, context: NewsContext, message: Message
         await sender.reply_html(message, render.render_error(exc.reason))
     if not chosen:
         return
-    if not await context.summaries.within_limit(messages.user_id_of(update), len(chosen)):
-        await sender.reply_html(message, render.esc(texts.RATE_LIMITED_LINKS))
+    verdict = await context.summaries.within_limit(messages.limit_subject(update), len(chosen))
+    if not verdict.allowed:
+        await sender.reply_html(message, render.esc(views.too_fast(texts.RATE_LIMITED_LINKS, verdict)))
         return
     if len(links) > messages.MAX_LINKS:
         await sender.reply_html(message, render.esc(texts.TOO_MANY_LINKS.format(n=messages.MAX_LINKS)))
@@ -74,8 +75,9 @@ async def _replies_in_order(
 
 
 async def summarize_pasted(update: Update, context: NewsContext, message: Message, text: str) -> None:
-    if not await context.summaries.within_limit(messages.user_id_of(update)):
-        await sender.reply_html(message, render.esc(texts.RATE_LIMITED_LINKS))
+    verdict = await context.summaries.within_limit(messages.limit_subject(update))
+    if not verdict.allowed:
+        await sender.reply_html(message, render.esc(views.too_fast(texts.RATE_LIMITED_LINKS, verdict)))
         return
     language = await messages.language_of(update, context)
     await reply_with_summary(context, message, texts.READING_TEXT, lambda: context.summaries.for_text(text, language),
@@ -110,6 +112,10 @@ async def refresh_button(press: Press[Refresh], context: NewsContext) -> None:
     lang = await messages.language_of(press.update, context)
     if not url:
         await press.toast(t("REFRESH_EXPIRED", lang), alert=True)
+        return
+    verdict = await context.summaries.within_limit(messages.limit_subject(press.update))
+    if not verdict.allowed:
+        await press.toast(views.too_fast(texts.RATE_LIMITED_LINKS, verdict), alert=True)
         return
     seen = await context.conversations.text_hash(press.action.key)
     work = asyncio.ensure_future(context.summaries.refresh(url, lang, seen))
@@ -157,8 +163,9 @@ async def entry_summary_button(press: Press[EntrySummary], context: NewsContext)
     if not url:
         await press.toast(texts.STORY_GONE, alert=True)
         return
-    if not await context.summaries.within_limit(messages.user_id_of(press.update)):
-        await press.toast(texts.RATE_LIMITED_LINKS, alert=True)
+    verdict = await context.summaries.within_limit(messages.limit_subject(press.update))
+    if not verdict.allowed:
+        await press.toast(views.too_fast(texts.RATE_LIMITED_LINKS, verdict), alert=True)
         return
     await press.toast(texts.SUMMARIZING)
     language = await messages.language_of(press.update, context)

@@ -11,7 +11,7 @@ from telegram.error import TelegramError
 from bot import render
 from bot.digest.opml import OpmlError
 from bot.errors import NewsbotError
-from bot.telegram import sender, texts, views
+from bot.telegram import messages, sender, texts, views
 from bot.telegram.admins import allowed_to_change
 from bot.telegram.context import NewsContext
 
@@ -58,6 +58,10 @@ async def opml_document(update: Update, context: NewsContext) -> None:
         return
     if not opml.feeds:
         await sender.reply_html(message, texts.OPML_EMPTY)
+        return
+    verdict = await subscriptions.import_within_limit(messages.limit_subject(update), len(opml.feeds))
+    if not verdict.allowed:
+        await sender.reply_html(message, render.esc(views.too_fast(texts.RATE_LIMITED_OPML, verdict)))
         return
     status = await sender.reply_html(message, texts.OPML_CHECKING.format(count=len(opml.feeds)))
     language = update.effective_user.language_code if update.effective_user else None

@@ -11,7 +11,8 @@ from telegram.constants import ChatAction, ParseMode
 from bot import render
 from bot.app.conversations import Refusal, Reply
 from bot.callbacks import AskAbout, AskSuggested
-from bot.telegram import keyboards, messages, pickers, sender, texts
+from bot.store.limits import Verdict
+from bot.telegram import keyboards, messages, pickers, sender, texts, views
 from bot.telegram.buttons import Press
 from bot.telegram.catalog import t
 from bot.telegram.context import NewsContext
@@ -20,11 +21,11 @@ from bot.telegram.replies import within_grace
 log = logging.getLogger(__name__)
 
 
-def _refusal(refusal: Refusal, context: NewsContext, lang: str) -> str:
+def _refusal(refusal: Refusal | Verdict, context: NewsContext, lang: str) -> str:
+    if isinstance(refusal, Verdict):
+        return views.too_fast(t("RATE_LIMITED_QUESTIONS", lang), refusal)
     if refusal is Refusal.TOO_LONG:
         return t("QUESTION_TOO_LONG", lang, n=context.conversations.max_question_chars)
-    if refusal is Refusal.TOO_FAST:
-        return t("RATE_LIMITED_QUESTIONS", lang)
     return t("ARTICLE_GONE", lang)
 
 
@@ -39,12 +40,11 @@ def _render_reply(reply: Reply, lang: str) -> str:
 
 async def answer(update: Update, context: NewsContext, key: str, question: str, reply_to: Message) -> None:
     """Answer ``question`` about the article ``key`` in a reply to ``reply_to``."""
-    user = update.effective_user
     conversations = context.conversations
     chat_id = reply_to.chat_id
     lang = await messages.language_of(update, context)
-    asked = await conversations.ask(chat_id, user.id if user else None, key, question)
-    if isinstance(asked, Refusal):
+    asked = await conversations.ask(chat_id, messages.limit_subject(update), key, question)
+    if isinstance(asked, Refusal | Verdict):
         await sender.reply_html(reply_to, render.esc(_refusal(asked, context, lang)))
         return
     work = asyncio.ensure_future(conversations.answer(asked, lang))
@@ -92,6 +92,10 @@ async def ask_replied(update: Update, context: NewsContext, message: Message, qu
 async def ask_button(press: Press[AskAbout], context: NewsContext) -> None:
     """💬 "Ask about this": prompt with a ForceReply; the reply is the question."""
     key = press.action.key
+    verdict = await context.conversations.may_prompt(messages.limit_subject(press.update))
+    if not verdict.allowed:
+        await press.toast(views.too_fast(texts.RATE_LIMITED_QUESTIONS, verdict), alert=True)
+        return
     await press.toast()
     title = await context.conversations.title(key)
     prompt = await press.message.reply_text(

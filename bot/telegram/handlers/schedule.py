@@ -92,11 +92,19 @@ async def digest_command(update: Update, context: NewsContext) -> None:
     elif not await digests.has_feeds(chat_id):
         await sender.reply_html(message, render.esc(texts.NO_SUBSCRIPTIONS))
     else:
+        verdict = await digests.within_limit(chat_id)
+        if not verdict.allowed:
+            await sender.reply_html(message, render.esc(views.too_fast(texts.RATE_LIMITED_DIGEST, verdict)))
+            return
         await sender.safe(message.chat.send_action(ChatAction.TYPING), "typing")
         await digests.send_now(chat_id, message.message_id)
 
 
 async def more_stories_button(press: Press[MoreStories], context: NewsContext) -> None:
     """▶ under a digest that had more stories: the next page, as a digest on request."""
+    verdict = await context.digests.within_limit(press.message.chat_id)
+    if not verdict.allowed:
+        await press.toast(views.too_fast(texts.RATE_LIMITED_DIGEST, verdict), alert=True)
+        return
     await press.toast(texts.MORE_STORIES)
     await context.digests.send_now(press.message.chat_id, press.query.id)
