@@ -439,3 +439,16 @@ def test_only_plausible_dates(published: str, expected: str | None) -> None:
         f"<body><article><h1>Harbour reopens</h1><p>{body}</p></article></body></html>"
     )
     assert extract_html(html, "https://news.example.com/a").published == expected
+
+
+def test_a_localized_date_is_read_in_the_page_language() -> None:
+    # "Publié le 26 août 2024" and no machine-readable date: not 1 January of some year.
+    article = extract_html(page("p2-date-fr.html"), "https://journal.example.fr/culture/festival")
+    assert article.language == "fr"
+    assert article.published == "2024-08-26"
+
+
+def test_a_bare_year_is_not_a_date() -> None:
+    body = " ".join(["Die Fähre fuhr nach dem Sturm wieder pünktlich, wie schon seit 1998."] * 8)
+    html = f'<html lang="de"><body><article><h1>Fähre fährt wieder</h1><p>{body}</p></article></body></html>'
+    assert extract_html(html, "https://news.example.com/a").published is None
