@@ -452,3 +452,13 @@ def test_a_bare_year_is_not_a_date() -> None:
     body = " ".join(["Die Fähre fuhr nach dem Sturm wieder pünktlich, wie schon seit 1998."] * 8)
     html = f'<html lang="de"><body><article><h1>Fähre fährt wieder</h1><p>{body}</p></article></body></html>'
     assert extract_html(html, "https://news.example.com/a").published is None
+
+
+def test_paywall_markup_with_the_whole_text_on_the_page_is_read() -> None:
+    # isAccessibleForFree false, a paywall class and script, a "Subscribe to read" box: but the
+    # article is all there for the reader, so it is summarized, not refused.
+    article = extract_html(page("p2-paywall-markup-full-text.html"), "https://dispatch.example.com/grain")
+    assert article.title == "Grain exporters brace for a slower harvest season"
+    assert article.words >= 200
+    assert article.paragraphs[0].startswith("Grain exporters along the northern river ports")
+    assert not any("Subscribe" in p for p in article.paragraphs)
