@@ -12,9 +12,10 @@ from aiohttp import web
 
 from bot.cli.extract import run_extract
 from bot.config import Settings
+from bot.digest.entries import summary_line
 from bot.errors import ExtractError
 from bot.extract import clean_paragraphs, clean_text, extract_article, extract_html, extract_plain_text
-from bot.models import Article, Fetched
+from bot.models import Article, Fetched, Summary
 
 PAGES = Path(__file__).parent / "data" / "pages"
 SEED_URL = "https://www.straitstimes.com/asia/east-asia/putin-tells-xi?utm_source=telegram&utm_medium=social"
@@ -439,3 +440,67 @@ def test_only_plausible_dates(published: str, expected: str | None) -> None:
         f"<body><article><h1>Harbour reopens</h1><p>{body}</p></article></body></html>"
     )
     assert extract_html(html, "https://news.example.com/a").published == expected
+
+
+def test_a_localized_date_is_read_in_the_page_language() -> None:
+    # "Publié le 26 août 2024" and no machine-readable date: not 1 January of some year.
+    article = extract_html(page("p2-date-fr.html"), "https://journal.example.fr/culture/festival")
+    assert article.language == "fr"
+    assert article.published == "2024-08-26"
+
+
+def test_a_bare_year_is_not_a_date() -> None:
+    body = " ".join(["Die Fähre fuhr nach dem Sturm wieder pünktlich, wie schon seit 1998."] * 8)
+    html = f'<html lang="de"><body><article><h1>Fähre fährt wieder</h1><p>{body}</p></article></body></html>'
+    assert extract_html(html, "https://news.example.com/a").published is None
+
+
+def test_paywall_markup_with_the_whole_text_on_the_page_is_read() -> None:
+    # isAccessibleForFree false, a paywall class and script, a "Subscribe to read" box: but the
+    # article is all there for the reader, so it is summarized, not refused.
+    article = extract_html(page("p2-paywall-markup-full-text.html"), "https://dispatch.example.com/grain")
+    assert article.title == "Grain exporters brace for a slower harvest season"
+    assert article.words >= 200
+    assert article.paragraphs[0].startswith("Grain exporters along the northern river ports")
+    assert not any("Subscribe" in p for p in article.paragraphs)
+
+
+def test_hover_cards_widgets_credits_and_score_tables_never_reach_the_text() -> None:
+    article = extract_html(page("p2-junk.html"), "https://ledger.example.com/river-bill")
+    text = "\n".join(article.paragraphs)
+    assert (
+        "Rep. Jane Doe (D-Ore.), who chairs the panel, said the delay would last no more than two weeks"
+    ) in text
+    for junk in ("Jane DoeJane Doe", "Committee chair: budget talks", "MORE", "Rivertown", "| 3 |",
+                 "Tags", "Facebook", "Photo:", "Reuters", "Read more"):  # fmt: skip
+        assert junk not in text
+    assert article.paragraphs[-1].startswith("The committee is expected to take up the bill again")
+
+
+def test_furniture_without_markup_hints_is_dropped_from_the_text() -> None:
+    prose = "The harbour reopened after the storm and the ferries ran on time again for the first time in weeks."
+    html = (
+        "<html><body><article><h1>Harbour reopens</h1>"
+        "<div>Share on Facebook Twitter Email</div>"
+        f"<p>{prose} {prose}</p><p>{prose} Mayor Ana RuizAna Ruiz said the repairs were finished.</p>"
+        f"<p>{prose}</p><p>Tags: Harbour Ferries Storm</p></article></body></html>"
+    )
+    text = "\n".join(extract_html(html, "https://news.example.com/a").paragraphs)
+    assert "Mayor Ana Ruiz said the repairs were finished." in text
+    for junk in ("Ana RuizAna Ruiz", "Share on", "Tags:"):
+        assert junk not in text
+
+
+@pytest.mark.parametrize(
+    ("bullet", "line"),
+    [
+        (
+            "Rep. Jane DoeJane DoeCommittee chair: budget talks will resume next week MORE said the vote would wait.",
+            "Rep. Jane Doe said the vote would wait.",
+        ),
+        ("The council approved the budget on Tuesday. Read more", "The council approved the budget on Tuesday."),
+    ],
+)
+def test_digest_lines_get_the_same_cleaning(bullet: str, line: str) -> None:
+    summary = Summary(headline="h", bullets=[bullet], quotes=[], engine="llm")
+    assert summary_line(summary) == line

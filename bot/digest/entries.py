@@ -22,7 +22,7 @@ from bot.models import Summary
 from bot.net.urls import normalize_url, url_key
 from bot.pipeline import Pipeline
 from bot.store.runs import RunStore
-from bot.text.clean import shorten
+from bot.text.clean import shorten, strip_furniture
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,8 @@ class EntryText:
 
 def summary_line(summary: Summary) -> str:
     """One or two short lines: the first bullet, plus the second when both are short."""
-    bullets = [b.strip() for b in summary.bullets if b.strip()]
+    # The same cleaning as extraction: an LLM summary can carry furniture the page glued in.
+    bullets = [line for line in (strip_furniture(b) for b in summary.bullets) if line]
     if not bullets:
         return ""
     line = bullets[0]

@@ -146,6 +146,7 @@ POSITION_DECAY = 0.35  # sentence k gets exp(-0.35 k): the 4th sentence weighs ~
 CENTRALITY_WEIGHT = 0.3  # how much a central sentence from further down can displace the lead
 IDEAL_WORDS = 25  # longer sentences are penalised in proportion (bullets should be short)
 LEAD_EXEMPT = False
+TOPIC_WEIGHT = 1.0  # bonus for sharing the headline's (or the lead's) terms
 REDUNDANCY_LIMIT = 0.6  # max share of a sentence's terms already covered by a chosen one
 MIN_NOVELTY = 0.4  # a bullet must bring this share of terms the headline does not have
 LEAD_HEADLINE_SENTENCES = 3  # a headline for title-less text comes from this many lead sentences
@@ -163,7 +164,7 @@ def _score(sentences: list[_Sentence], title_terms: set[str]) -> list[float]:
         recurring = sum(math.log(doc_tf[t]) for t in uniq if doc_tf[t] > 1)
         centrality = recurring / (len(s.terms) + 5) if s.terms else 0.0
         if title_terms:
-            centrality += 0.5 * len(uniq & title_terms) / (len(title_terms) + 1)
+            centrality += TOPIC_WEIGHT * len(uniq & title_terms) / (len(title_terms) + 1)
         position = math.exp(-POSITION_DECAY * s.index)
         n_words = count_words(s.text)
         length = 1.0 if n_words <= IDEAL_WORDS or (LEAD_EXEMPT and s.index == 0) else IDEAL_WORDS / n_words
@@ -176,9 +177,12 @@ def _overlap(a: list[str], b: list[str]) -> float:
     return len(sa & sb) / min(len(sa), len(sb)) if sa and sb else 0.0
 
 
-def _choose(sentences: list[_Sentence], n: int, title: str, avoid: list[list[str]]) -> list[str]:
-    """The ``n`` best of ``sentences``, none saying what a chosen one (or ``avoid``) says."""
-    scores = _score(sentences, set(content_terms(title)))
+def _choose(
+    sentences: list[_Sentence], n: int, title: str, avoid: list[list[str]], *, topic: str = ""
+) -> list[str]:
+    """The ``n`` best of ``sentences``, none saying what a chosen one (or ``avoid``) says;
+    ``topic`` (default: ``title``) is what the story is about."""
+    scores = _score(sentences, set(content_terms(topic or title)))
     ranked = [s for _, s in sorted(zip(scores, sentences, strict=True), key=lambda pair: -pair[0])]
     chosen: list[_Sentence] = []
     for s in ranked:
@@ -232,8 +236,11 @@ def _headline_and_bullets(paragraphs: list[str], n: int, title: str) -> tuple[st
     head, source = lead
     # The headline is the lead's main clause, so it is the first of the summary's n lines; the
     # rest of its sentence is not shown again (a bullet would repeat the headline).
+    # The whole lead sentence says what the story is about, also the part the headline left out,
+    # so bullets are ranked against all of it; only the headline itself must not be repeated.
     rest = [s for s in sentences if s.index != source]
-    return head, _choose(rest, max(2, n - 1), head, [content_terms(head)])
+    topic = sentences[source].text
+    return head, _choose(rest, max(2, n - 1), head, [content_terms(head)], topic=topic)
 
 
 def summarize_extractive(article: Article, *, max_bullets: int = 3, max_quotes: int = 3) -> Summary:

@@ -38,6 +38,16 @@ _BARE_CLAUSE = re.compile(
 # | in the Premier League"). Never before "of", which binds to the noun before it.
 _PREPOSITION = re.compile(r"\s+(?=(?:in|at|on|for|with|during|over|from|into|against|near|under)\s)")
 _OPENING_QUOTE = re.compile(r"^[\"“„«»‘'「『]")
+# Asides a headline does without, found by punctuation: a non-restrictive relative clause or an
+# age between commas (", who … ,", ", 47,") and a span between a pair of dashes. Dropping them
+# lets the whole sentence fit instead of only its start.
+_ASIDE = re.compile(
+    r",\s+(?:who|whose|which|where)\b[^,;:\"“”]*,(?=\s)"
+    r"|,\s+(?:aged\s+)?\d{1,3},(?=\s)"
+    r"|\s+[–—]\s+[^–—]{1,80}?\s+[–—](?=\s)"
+)
+# A headline stands alone: one opening with a pronoun has nothing to refer to ("It means …").
+_PRONOUN_START = re.compile(r"(?i)^(?:it|its|he|his|she|her|they|their|this|these|that|those|there)\b")
 
 
 def _balanced(text: str) -> bool:
@@ -55,11 +65,12 @@ def _n_words(text: str) -> int:
 def clause_headline(sentence: str) -> str | None:
     """``sentence`` (without its full stop) if it is short, else its main clause, else None.
 
-    None for a quotation (a quote is not the story's headline) and for a long sentence with no
+    Asides between commas or dashes are dropped first. None for a quotation (a quote is not the
+    story's headline), for a sentence opening with a pronoun, and for a long sentence with no
     clause boundary between MIN_WORDS and MAX_WORDS words in.
     """
-    text = sentence.strip()
-    if not text or _OPENING_QUOTE.match(text):
+    text = _ASIDE.sub("", sentence.strip())
+    if not text or _OPENING_QUOTE.match(text) or _PRONOUN_START.match(text):
         return None
     if _n_words(text) <= MAX_WORDS:
         head = text.rstrip(".。").rstrip()

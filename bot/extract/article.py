@@ -11,7 +11,7 @@ from trafilatura.settings import Document
 
 from bot import cpu
 from bot.errors import FetchError
-from bot.extract.cleanup import parse_html, strip_hidden
+from bot.extract.cleanup import parse_html, strip_hidden, strip_widgets
 from bot.extract.jsonld import ld_paragraphs
 from bot.extract.metadata import author_of, published_of, site_of, title_of
 from bot.extract.page import Page, lang_code, read_page
@@ -32,6 +32,7 @@ def extract_html(html: str, url: str, *, final_url: str | None = None) -> Articl
     tree = parse_html(html)
     page = read_page(tree, base)  # before anything mutates the tree
     strip_hidden(tree)
+    strip_widgets(tree)
     doc = bare_extraction(tree, url=base, with_metadata=True, favor_precision=True)
     extracted: dict[str, Any] = doc.as_dict() if isinstance(doc, Document) else {}
     title = title_of(extracted, page)

@@ -24,6 +24,15 @@ _VISIBLE_TEXT = etree.XPath(
     "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"
 )
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+# Widgets that sit inside the article's text: hover cards on a linked name, share and tag bars.
+_WIDGET = etree.XPath(
+    "//body//*[re:test(@class|@id|@role, 'hover-?card|tooltip|popover|share-?(?:bar|tools|buttons)"
+    "|social-?(?:share|links)|tag-?list|(?:^|\\s)tags(?:$|\\s)', 'i')]",
+    namespaces=_RE_NS,
+)
+_INLINE_IN_PARAGRAPH = etree.XPath("//p//*[self::span or self::div or self::aside or self::ul]")
+LINK_SHARE = 0.9  # an element whose text is this much link text is navigation, not prose
+PROSE_CELL_WORDS = 12  # a table with no cell this long holds data (scores, prices), not prose
 
 
 def parse_html(html: str) -> lxml.html.HtmlElement:
@@ -55,3 +64,24 @@ def strip_hidden(tree: lxml.html.HtmlElement) -> None:
     for node in _ARIA_HIDDEN(tree):
         if node.getparent() is not None and len(node.text_content()) < body_chars / 2:
             node.drop_tree()
+
+
+def strip_widgets(tree: lxml.html.HtmlElement) -> None:
+    """Remove furniture that would otherwise be glued into sentences or become "paragraphs":
+    hover cards ("Rep. Jane DoeJane DoeCommittee chair: … MORE"), share and tag bars, and
+    tables of figures (box scores). Judged by markup, never by the words themselves."""
+    for node in [*_WIDGET(tree), *(n for n in _INLINE_IN_PARAGRAPH(tree) if _is_link_cluster(n))]:
+        if node.getparent() is not None and node.tag not in {"html", "body", "article", "main"}:
+            node.drop_tree()
+    for table in tree.iter("table"):
+        cells = [" ".join(c.text_content().split()) for c in table.iter("td", "th")]
+        if table.getparent() is not None and all(len(c.split()) < PROSE_CELL_WORDS for c in cells):
+            table.drop_tree()
+
+
+def _is_link_cluster(node: lxml.html.HtmlElement) -> bool:
+    """An inline element made of two or more links and (almost) nothing else."""
+    links = node.findall(".//a")
+    text = "".join(node.text_content().split())
+    linked = sum(len("".join(a.text_content().split())) for a in links)
+    return len(links) >= 2 and bool(text) and linked >= LINK_SHARE * len(text)

@@ -3,18 +3,14 @@ is usually right, the page's JSON-LD and meta tags where they are."""
 
 from __future__ import annotations
 
-import re
-from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
+from bot.extract.dates import iso_date, localized_date
 from bot.extract.jsonld import first_str, ld_names
 from bot.extract.page import Page
 from bot.extract.titles import clean_title
 from bot.text.clean import clean_text
-
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-MIN_YEAR = 1990  # older "publication dates" are placeholders, not the web article's date
 
 
 def title_of(extracted: dict[str, Any], page: Page) -> str:
@@ -30,18 +26,17 @@ def title_of(extracted: dict[str, Any], page: Page) -> str:
 
 
 def published_of(extracted: dict[str, Any], page: Page) -> str | None:
-    """The publication date as YYYY-MM-DD, from the first source that gives an ISO date."""
-    candidates = (
-        first_str(page.ld.get("datePublished")),
-        page.meta.get("article:published_time"),
-        extracted.get("date"),
-    )
-    return next((value[:10] for value in candidates if value and _plausible(value)), None)
-
-
-def _plausible(value: str) -> bool:
-    """An ISO date a news page can have: not the "0001-01-01" of an empty CMS field."""
-    return bool(_ISO_DATE.match(value)) and MIN_YEAR <= int(value[:4]) <= date.today().year + 1
+    """The publication date as YYYY-MM-DD: what the page declares (JSON-LD, meta), else the date
+    it shows, read in its language, else trafilatura's guess unless that is a bare year."""
+    for value in (first_str(page.ld.get("datePublished")), page.meta.get("article:published_time")):
+        if value and iso_date(value):
+            return iso_date(value)
+    shown = localized_date(page.date_texts, page.language)
+    if shown:
+        return shown
+    guess = iso_date(extracted.get("date") or "")
+    # htmldate reports a page where it found only a year as 1 January of that year.
+    return guess if guess and not guess.endswith("-01-01") else None
 
 
 def site_of(extracted: dict[str, Any], page: Page) -> str | None:

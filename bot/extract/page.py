@@ -15,6 +15,7 @@ import lxml.html
 
 from bot.errors import FetchError
 from bot.extract.cleanup import visible_text
+from bot.extract.dates import date_texts
 from bot.extract.jsonld import first_str, json_ld_articles
 from bot.net.sites import site
 from bot.net.urls import parse_user_url
@@ -36,6 +37,7 @@ class Page:
     scripts: int = 0
     password_inputs: int = 0
     dom_markers: str = ""  # class and id tokens, for paywall markers
+    date_texts: list[str] = field(default_factory=list)  # what the page marks as its date
 
 
 def read_page(tree: lxml.html.HtmlElement, base_url: str) -> Page:
@@ -59,6 +61,7 @@ def read_page(tree: lxml.html.HtmlElement, base_url: str) -> Page:
     page.scripts = sum(1 for _ in tree.iter("script"))
     page.password_inputs = len(tree.xpath("//input[@type='password']"))
     page.dom_markers = " ".join(tree.xpath("//@class | //@id")).lower()[:200_000]
+    page.date_texts = date_texts(tree)
     return page
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from bot.text.clean import clean_text
+from bot.text.clean import clean_text, strip_furniture
 from bot.text.words import count_words
 
 TAIL_WINDOW = 8  # trailing boilerplate is looked for in the last few paragraphs only
@@ -39,6 +39,9 @@ JUNK_LINES = [
     r"loading\W*",
     r"click to (?:enlarge|expand)",
     r"(?:image|photo|video) \d+ of \d+",
+    r"share(?: (?:on|this|via))?(?:\W+(?:facebook|twitter|x|e-?mail|whatsapp|linkedin|reddit|telegram"
+    r"|pinterest|print|copy link))+",
+    r"tags?\s*:[^.!?]{0,200}",  # "Tags: Congress Environment Water"
 ]
 _TAIL_RE = [re.compile(p, re.IGNORECASE) for p in TAIL_BOILERPLATE]
 _JUNK_RE = re.compile(r"(?:" + "|".join(JUNK_LINES) + r")\.?", re.IGNORECASE)
@@ -53,7 +56,7 @@ def clean_paragraphs(paragraphs: list[str], *, title: str = "") -> list[str]:
     """Normalise paragraphs and drop site furniture; see TAIL_BOILERPLATE and JUNK_LINES."""
     cleaned: list[str] = []
     for paragraph in paragraphs:
-        text = clean_text(paragraph)
+        text = strip_furniture(clean_text(paragraph))
         text = _CREDIT_RE.sub("", text).strip()  # an all-credit line becomes empty
         if not text or _JUNK_RE.fullmatch(text):
             continue

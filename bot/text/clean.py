@@ -19,6 +19,12 @@ _BLOCK_TAGS = frozenset(
 _INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\U000e0000-\U000e007f]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACE = re.compile(r"\s+")
+_NAME = r"(?:[A-Z][\w'.-]+ ){1,3}[A-Z][\w'.-]+"
+# A hover card flattened into the text: the name, the name again, the card's blurb, "MORE".
+_HOVER_CARD = re.compile(rf"\b(?P<name>{_NAME})(?P=name)[^()]{{0,160}}?\s+MORE\b")
+# A linked name printed twice with nothing between ("Jane DoeJane Doe").
+_DOUBLED_NAME = re.compile(rf"\b(?P<name>{_NAME})(?P=name)\b")
+_READ_MORE_END = re.compile(r"\s*(?:\.{3}|…)?\s*\b(?:read|see|show) more\W*$", re.IGNORECASE)
 
 
 class _TextCollector(HTMLParser):
@@ -53,6 +59,14 @@ def clean_text(text: str) -> str:
     """Drop invisible/control characters and collapse whitespace."""
     text = _CONTROL.sub(" ", _INVISIBLE.sub("", text))
     return _SPACE.sub(" ", text).strip()
+
+
+def strip_furniture(text: str) -> str:
+    """Page furniture glued into a sentence by the page's markup: hover cards on names, a name
+    doubled by its link, a trailing "Read more"."""
+    text = _HOVER_CARD.sub(r"\g<name>", text)
+    text = _DOUBLED_NAME.sub(r"\g<name>", text)
+    return _READ_MORE_END.sub("", text).strip()
 
 
 def html_to_text(markup: str | None, *, limit: int | None = None) -> str:

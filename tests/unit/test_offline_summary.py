@@ -88,6 +88,16 @@ def test_headline_from_the_lead_without_title() -> None:
             "waiting for the helicopters to arrive.",
             "Two climbers have escaped from the collapsed glacier camp",
         ),
+        (  # an aside between commas goes, so the whole sentence fits
+            "The ferry season began on a grim note when skipper Ana Ruiz, who won the harbour race "
+            "twice before retiring from it last year, had to withdraw.",
+            "The ferry season began on a grim note when skipper Ana Ruiz had to withdraw",
+        ),
+        (  # so does a span between a pair of dashes
+            "The council approved the budget – its third attempt this spring – on Tuesday night.",
+            "The council approved the budget on Tuesday night",
+        ),
+        ("It means an extra 2,100 pounds a year for every household.", None),  # "it" refers to nothing
         ('"We will rebuild the bridge," the mayor said.', None),  # a quotation is not a headline
         ("Too short.", None),
     ],
