@@ -15,6 +15,8 @@ import logging
 import multiprocessing
 import os
 import signal
+import threading
+import time
 import weakref
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -30,6 +32,7 @@ T = TypeVar("T")
 
 TOO_HEAVY = "That took too much work to process. Please try something smaller."
 # Imported once in the fork server, so each worker starts with them loaded.
+WATCH_EVERY = 1.0  # seconds between a worker's checks that the bot is still there
 PRELOAD = ["bot.extract", "bot.digest.feeds", "bot.digest.opml", "bot.engines.extractive", "bot.engines.retrieval"]
 
 
@@ -52,6 +55,36 @@ class _OverCpu(Exception):
 
 def _over_cpu(_signum: int, _frame: object) -> None:
     raise _OverCpu
+
+
+def _exit_with(owner: int) -> None:
+    """Runs in each new worker: exit when the process that made the pool is gone.
+
+    A pool's workers wait on a queue they themselves hold open, so when the bot is killed (SIGKILL,
+    the OOM killer) nothing would ever wake them: without this they, and the fork server they keep
+    alive, outlive the bot for good."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(WATCH_EVERY)
+            if not _alive(owner):
+                os._exit(0)
+
+    threading.Thread(target=watch, name="cpu-owner-watch", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # dead but not yet reaped by its own parent
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            return stat.read().rsplit(")", 1)[-1].split()[0] != "Z"
+    except OSError:
+        return True
 
 
 def _limited(seconds: float, fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -> T:
@@ -78,7 +111,9 @@ class CpuPool:
             # forkserver: workers do not inherit the bot's threads, sockets or event loop
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(PRELOAD)
-            self._executor = ProcessPoolExecutor(self.settings.workers, mp_context=context)
+            self._executor = ProcessPoolExecutor(
+                self.settings.workers, mp_context=context, initializer=_exit_with, initargs=(os.getpid(),)
+            )
         return self._executor
 
     async def run(self, fn: Callable[..., T], *args: Any, what: str, **kwargs: Any) -> T:

@@ -62,3 +62,38 @@ async def test_job_over_its_limit_fails_alone(strict_pool: cpu.CpuPool) -> None:
 
 async def test_work_runs_in_another_process(pool: cpu.CpuPool) -> None:
     assert await pool.run(spin, 0.0, what="spin") != os.getpid()
+
+
+OWNER = """
+import asyncio, os, sys
+from bot import cpu
+from tests.unit.test_cpu import spin
+
+async def main():
+    pool = cpu.CpuPool(cpu.PoolSettings(workers=1, queue=1, timeout=120.0))
+    print(await pool.run(spin, 0.0, what="spin"), flush=True)
+    os.kill(os.getpid(), 9)  # killed, as by the OOM killer: no shutdown runs
+
+asyncio.run(main())
+"""
+
+
+def test_workers_exit_when_the_bot_is_killed() -> None:
+    import subprocess
+    import sys
+
+    from tests.fakes.waiting import wait_until
+
+    owner = subprocess.run([sys.executable, "-c", OWNER], capture_output=True, text=True, timeout=120)
+    assert owner.returncode == -9, owner.stderr
+    worker = int(owner.stdout.split()[0])
+
+    def gone() -> bool:
+        try:
+            os.kill(worker, 0)
+        except ProcessLookupError:
+            return True
+        with open(f"/proc/{worker}/stat") as stat:  # exited, waiting to be reaped by init
+            return stat.read().rsplit(")", 1)[-1].split()[0] == "Z"
+
+    wait_until(gone, 30, "the killed bot's CPU worker to exit")
