@@ -12,6 +12,7 @@ import logging
 import time
 from dataclasses import dataclass
 
+from bot import metrics
 from bot.config import Settings
 from bot.engines.extractive import is_heading
 from bot.engines.summary import engine_identity, summarize
@@ -136,7 +137,8 @@ class Pipeline:
     async def _ready(self, key: str, article: Article, language: str) -> SummaryResult | None:
         summary = await self.cached_summary(article, language=language)
         if summary is None:
-            return None
+            return None  # the work that follows counts the lookup
+        metrics.cache(hit=True)
         return SummaryResult(article, key, summary, cached=True, updated=await self._updated(key, article))
 
     async def _updated(self, key: str, article: Article) -> bool:
@@ -183,5 +185,6 @@ class Pipeline:
         summary = await self.flight.run(
             f"summary:{skey}", lookup, compute, wait_timeout=self.settings.summary_deadline
         )
+        metrics.cache(hit=not computed)
         updated = await self._updated(key, article)
         return SummaryResult(article, key, summary, cached=not computed, updated=updated)
