@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from bot import metrics
 from bot.config import Settings
 from bot.engines.extractive import is_heading
+from bot.engines.policy import BUDGET_NOTE
 from bot.engines.summary import engine_identity, summarize
 from bot.errors import NewsbotError
 from bot.extract import extract_article
@@ -179,7 +180,8 @@ class Pipeline:
             )
             fell_back = llm is not None and summary.engine != "llm"
             ttl = FALLBACK_SUMMARY_TTL if fell_back else self.settings.summary_cache_ttl
-            await self.cache.put_summary(skey, summary, ttl)
+            if summary.note != BUDGET_NOTE:  # over one user's budget: not everyone's summary
+                await self.cache.put_summary(skey, summary, ttl)
             return summary
 
         summary = await self.flight.run(

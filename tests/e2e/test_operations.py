@@ -136,3 +136,41 @@ def test_stats_for_admins_only(
     assert "LLM tokens: 1200 (estimated cost 0.0023)" in text
     assert "Errors: 0" in text
     assert "unlimited per user, 50000 in all" in text
+
+
+def test_a_user_over_the_daily_token_budget_gets_an_extractive_summary_with_a_note(
+    bot_process, fake_telegram: FakeTelegram, fake_openai: FakeOpenAI, article_server: ArticleServer
+) -> None:
+    fake_openai.set_responder(_with_usage)
+    port = free_port()
+    bot_process(ADMIN_IDS=str(ADMIN), LLM_USER_DAILY_TOKENS="1000", METRICS_PORT=str(port))
+    fake_telegram.push_message(OTHER, article_server.url("/seed.html"))  # 1200 tokens: over 1000 now
+    first = _final(fake_telegram, OTHER)[0].plain_text
+    assert "daily AI allowance" not in first and "Extractive summary" not in first
+
+    fake_telegram.push_message(OTHER, article_server.url("/quotes-fr.html"))
+    second = _final(fake_telegram, OTHER, 2)[-1].plain_text
+    assert "The daily AI allowance is used up, so this is an extractive summary." in second
+    assert len(fake_openai.requests) == 1  # the LLM was not asked
+    assert _metric(port, "newsbot_llm_budget_exceeded_total", scope="user") == 1
+
+    fake_telegram.push_message(ADMIN, article_server.url("/quotes-fr.html"))  # another user: within budget
+    third = _final(fake_telegram, ADMIN)[0].plain_text
+    assert "daily AI allowance" not in third
+    assert len(fake_openai.requests) == 2
+
+    fake_telegram.push_command(ADMIN, "/stats")
+    stats = _final(fake_telegram, ADMIN, 2)[-1].plain_text
+    assert "of them over budget: 1" in stats and "1000 per user, unlimited in all" in stats
+
+
+def test_the_global_daily_token_budget_stops_everyone(
+    bot_process, fake_telegram: FakeTelegram, fake_openai: FakeOpenAI, article_server: ArticleServer
+) -> None:
+    fake_openai.set_responder(_with_usage)
+    bot_process(LLM_DAILY_TOKENS="1200")
+    fake_telegram.push_message(ADMIN, article_server.url("/seed.html"))
+    _final(fake_telegram, ADMIN)
+    fake_telegram.push_message(OTHER, article_server.url("/quotes-fr.html"))
+    assert "The daily AI allowance is used up" in _final(fake_telegram, OTHER)[0].plain_text
+    assert len(fake_openai.requests) == 1
