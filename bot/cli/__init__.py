@@ -6,9 +6,7 @@ import argparse
 import asyncio
 import logging
 import sys
-import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from bot.config import Settings, SettingsError, StartupError, load_settings
@@ -45,7 +43,8 @@ def _parser() -> argparse.ArgumentParser:
     summarize.add_argument("--json", action="store_true", help="print JSON")
     summarize.add_argument("--lang", help="summary language code, e.g. en or de")
 
-    sub.add_parser("healthcheck", help="exit 0 when the running bot's heartbeat is fresh")
+    sub.add_parser("healthcheck", help="exit 0 when the running bot answers /healthz (METRICS_PORT) "
+                   "or its heartbeat is fresh")
     return parser
 
 
@@ -93,17 +92,9 @@ def _summarize(settings: Settings, args: argparse.Namespace, clock: Clock | None
 
 
 def _healthcheck(settings: Settings, args: argparse.Namespace, clock: Clock | None) -> int:
-    from bot.telegram.app import HEARTBEAT_EVERY
+    from bot.cli.health import healthcheck
 
-    try:
-        age = time.time() - Path(settings.heartbeat_file).stat().st_mtime
-    except OSError:
-        print("newsbot: no heartbeat yet", file=sys.stderr)
-        return 1
-    if age > 3 * HEARTBEAT_EVERY:
-        print(f"newsbot: heartbeat is {age:.0f}s old", file=sys.stderr)
-        return 1
-    return 0
+    return healthcheck(settings)
 
 
 COMMANDS: dict[str, Callable[[Settings, argparse.Namespace, Clock | None], int]] = {

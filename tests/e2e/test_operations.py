@@ -10,6 +10,7 @@ import pytest
 
 from tests.e2e.llm_scripts import responder, seed_summary
 from tests.fakes.article_server import ArticleServer
+from tests.fakes.bot_process import BotProcess
 from tests.fakes.openai_api import FakeOpenAI, Reply
 from tests.fakes.redis_server import RedisServer, free_port
 from tests.fakes.telegram_api import FakeTelegram
@@ -174,3 +175,18 @@ def test_the_global_daily_token_budget_stops_everyone(
     fake_telegram.push_message(OTHER, article_server.url("/quotes-fr.html"))
     assert "The daily AI allowance is used up" in _final(fake_telegram, OTHER)[0].plain_text
     assert len(fake_openai.requests) == 1
+
+
+def test_the_healthcheck_asks_healthz_when_metrics_are_on(bot_process, bot_env: dict[str, str], tmp_path) -> None:
+    port = free_port()
+    # no heartbeat file where this one looks: only /healthz can make it pass
+    env = {**bot_env, "METRICS_PORT": str(port), "HEARTBEAT_FILE": str(tmp_path / "never-written")}
+    bot = bot_process(env=env, ready_timeout=60)
+    health = BotProcess(env, args=("healthcheck",), name="health")
+    assert health.start().wait(timeout=60) == 0, health.logs()
+    health.cleanup()
+    bot.kill()
+    health = BotProcess(env, args=("healthcheck",), name="health")
+    assert health.start().wait(timeout=60) == 1
+    assert f"127.0.0.1:{port}/healthz did not answer" in health.logs()
+    health.cleanup()
