@@ -30,6 +30,7 @@ from bot.digest.limiter import SendLimiter
 from bot.digest.polling import FeedPoller
 from bot.digest.service import DigestService
 from bot.llm.client import LLM
+from bot.llm.probe import warn_if_unusable
 from bot.net.fetch import Fetcher
 from bot.pipeline import Pipeline
 from bot.store.cache import Cache, Documents
@@ -102,6 +103,11 @@ class Services:
             clock=clock or SystemClock(),
             daily=daily,
         )
+
+    async def warn_if_llm_unusable(self) -> None:
+        """One warning line at start-up when the configured LLM can't be used (never an exit)."""
+        if self.llm is not None:
+            await warn_if_unusable(self.llm)
 
     async def aclose(self) -> None:
         metrics.install_sink(None)

@@ -44,6 +44,7 @@ async def run_worker(settings: Settings, *, clock: Clock | None = None) -> int:
         with telegram_startup_errors(settings.telegram_api_url):
             await transport.start()
         await check_redis(services.redis, settings.redis_url)
+        await services.warn_if_llm_unusable()
         jobs = DigestJobs(build_digest(services, transport))
         await jobs.start_workers()
         heartbeat = asyncio.create_task(_beat(settings.heartbeat_file))

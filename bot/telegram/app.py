@@ -61,6 +61,7 @@ class _Lifecycle:
     async def start(self, app: NewsApplication) -> None:
         self.services = Services.create(self.settings, clock=self.clock)
         await check_redis(self.services.redis, self.settings.redis_url)
+        await self.services.warn_if_llm_unusable()
         self.digest = await InBotDigest.start(self.settings, self.services)
         install(app, build_app(self.services, self.digest.service))
         checks = {"redis": partial(ping, self.services.redis), "telegram": app.bot.get_me}

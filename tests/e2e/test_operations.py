@@ -190,3 +190,23 @@ def test_the_healthcheck_asks_healthz_when_metrics_are_on(bot_process, bot_env: 
     assert health.start().wait(timeout=60) == 1
     assert f"127.0.0.1:{port}/healthz did not answer" in health.logs()
     health.cleanup()
+
+
+@pytest.mark.parametrize(
+    ("env", "warning"),
+    [
+        ({"LLM_MODEL": "no-such-model"}, "doesn't know the model no-such-model: check LLM_MODEL"),
+        ({"OPENAI_BASE_URL": f"http://127.0.0.1:{free_port()}/v1"}, "connection refused — check OPENAI_BASE_URL"),
+    ],
+    ids=["unknown-model", "unreachable"],
+)
+def test_an_unusable_llm_is_one_warning_at_start_and_summaries_still_come(
+    bot_process, fake_telegram: FakeTelegram, article_server: ArticleServer, env: dict[str, str], warning: str
+) -> None:
+    bot = bot_process(env=env, ready_timeout=60)
+    lines = [line for line in bot.logs().splitlines() if "level=warning" in line and "LLM endpoint" in line]
+    assert len(lines) == 1 and warning in lines[0], lines
+    assert "use the extractive engine until it works" in lines[0]
+    assert "Traceback" not in bot.logs()
+    fake_telegram.push_message(ADMIN, article_server.url("/seed.html"))
+    assert "extractive summary" in _final(fake_telegram, ADMIN)[0].plain_text
