@@ -19,6 +19,7 @@ ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1
 USER newsbot
 WORKDIR /home/newsbot
-# Both process kinds (`newsbot run`, `newsbot worker`) refresh the heartbeat file this reads.
+# Both process kinds (`newsbot run`, `newsbot worker`) refresh the heartbeat file this reads; with
+# METRICS_PORT set it asks their /healthz instead.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=40s --retries=3 CMD ["newsbot", "healthcheck"]
 CMD ["newsbot", "run"]

@@ -79,6 +79,13 @@ class Settings(BaseSettings):
     llm_breaker_failures: int = Field(3, ge=1)
     llm_breaker_cooldown: float = Field(30.0, gt=0)
     summary_deadline: float = Field(60.0, gt=0)
+    # estimated cost per million tokens (prompt, completion) of LLM_MODEL, for metrics and /stats
+    llm_price_input: float = Field(0.0, ge=0)
+    llm_price_output: float = Field(0.0, ge=0)
+    # LLM tokens a day (UTC), per user and for everyone together; beyond them the extractive
+    # engine answers with a one-line note. 0 = unlimited.
+    llm_user_daily_tokens: int = Field(0, ge=0)
+    llm_daily_tokens: int = Field(0, ge=0)
 
     # Telegram's send limits for this token, shared by every process through Redis
     # (bot/digest/limiter.py): messages/s overall (a little under Telegram's ~30 for headroom),
@@ -145,6 +152,10 @@ class Settings(BaseSettings):
     # Access
     admin_ids: IntList = Field(default_factory=list)
     allowed_user_ids: IntList = Field(default_factory=list)  # empty = everyone
+
+    # Operations: /metrics, /healthz and /readyz over HTTP when METRICS_PORT is set (off by default)
+    metrics_port: int | None = Field(None, ge=1, le=65535)
+    metrics_listen: str = "127.0.0.1"
 
     heartbeat_file: str = "/tmp/newsbot.heartbeat"  # `newsbot healthcheck` reads it
     log_level: str = "INFO"

@@ -24,6 +24,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from bot import metrics
 from bot.errors import NewsbotError
 
 log = logging.getLogger(__name__)
@@ -124,8 +125,9 @@ class CpuPool:
         slots = self._slots.setdefault(loop, asyncio.Semaphore(self.settings.workers + self.settings.queue))
         try:
             async with asyncio.timeout(limit):
-                async with slots:
-                    return await loop.run_in_executor(self._pool(), _limited, limit, fn, args, kwargs)
+                with metrics.CPU_JOBS.track_inprogress():
+                    async with slots:
+                        return await loop.run_in_executor(self._pool(), _limited, limit, fn, args, kwargs)
         except (TimeoutError, _OverCpu):
             log.warning("cpu job over its limit what=%s limit=%.0fs", what, limit)
             raise CpuLimitError(TOO_HEAVY, detail=f"{what} over {limit:.0f}s") from None

@@ -12,8 +12,10 @@ import logging
 import time
 from dataclasses import dataclass
 
+from bot import metrics
 from bot.config import Settings
 from bot.engines.extractive import is_heading
+from bot.engines.policy import BUDGET_NOTE
 from bot.engines.summary import engine_identity, summarize
 from bot.errors import NewsbotError
 from bot.extract import extract_article
@@ -143,7 +145,8 @@ class Pipeline:
     async def _ready(self, key: str, article: Article, language: str) -> SummaryResult | None:
         summary = await self.cached_summary(article, language=language)
         if summary is None:
-            return None
+            return None  # the work that follows counts the lookup
+        metrics.cache(hit=True)
         return SummaryResult(article, key, summary, cached=True, updated=await self._updated(key, article))
 
     async def _updated(self, key: str, article: Article) -> bool:
@@ -184,11 +187,13 @@ class Pipeline:
             )
             fell_back = llm is not None and summary.engine != "llm"
             ttl = FALLBACK_SUMMARY_TTL if fell_back else self.settings.summary_cache_ttl
-            await self.cache.put_summary(skey, summary, ttl)
+            if summary.note != BUDGET_NOTE:  # over one user's budget: not everyone's summary
+                await self.cache.put_summary(skey, summary, ttl)
             return summary
 
         summary = await self.flight.run(
             f"summary:{skey}", lookup, compute, wait_timeout=self.settings.summary_deadline
         )
+        metrics.cache(hit=not computed)
         updated = await self._updated(key, article)
         return SummaryResult(article, key, summary, cached=not computed, updated=updated)

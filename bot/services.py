@@ -13,12 +13,13 @@ from dataclasses import dataclass
 
 import redis.asyncio as redis_async
 
-from bot import cpu
+from bot import cpu, metrics
 from bot.app import AppServices
 from bot.app.access import Access
 from bot.app.conversations import Conversations
 from bot.app.digests import Digests
 from bot.app.preferences import Preferences
+from bot.app.stats import Stats
 from bot.app.subscriptions import Subscriptions
 from bot.app.summaries import Summaries
 from bot.config import Settings
@@ -29,10 +30,12 @@ from bot.digest.limiter import SendLimiter
 from bot.digest.polling import FeedPoller
 from bot.digest.service import DigestService
 from bot.llm.client import LLM
+from bot.llm.probe import warn_if_unusable
 from bot.net.fetch import Fetcher
 from bot.pipeline import Pipeline
 from bot.store.cache import Cache, Documents
 from bot.store.chats import ChatStore
+from bot.store.daily import DailyStats
 from bot.store.feeds import FeedStateStore, ItemStore
 from bot.store.guard import RedisGuard
 from bot.store.limits import RateLimiter
@@ -62,6 +65,7 @@ class Services:
     runs: RunStore
     poller: FeedPoller
     clock: Clock
+    daily: DailyStats  # today's figures in Redis (/stats, the LLM budgets)
 
     @classmethod
     def create(cls, settings: Settings, *, clock: Clock | None = None, shared_cache: bool = True) -> Services:
@@ -69,6 +73,8 @@ class Services:
         cpu.configure(cpu.PoolSettings(settings.cpu_workers, settings.cpu_queue, settings.cpu_job_timeout))
         redis = connect(settings.redis_url)
         guard = RedisGuard() if shared_cache else RedisGuard.off()
+        daily = DailyStats(redis)
+        metrics.install_sink(daily if shared_cache else None)
         fetcher = Fetcher(settings)
         llm = LLM(settings) if settings.llm_enabled else None
         log.info("summary engine=%s", f"llm model={settings.llm_model}" if llm else "extractive (no LLM configured)")
@@ -95,9 +101,17 @@ class Services:
             runs=RunStore(redis),
             poller=poller,
             clock=clock or SystemClock(),
+            daily=daily,
         )
 
+    async def warn_if_llm_unusable(self) -> None:
+        """One warning line at start-up when the configured LLM can't be used (never an exit)."""
+        if self.llm is not None:
+            await warn_if_unusable(self.llm)
+
     async def aclose(self) -> None:
+        metrics.install_sink(None)
+        await self.daily.flush()
         await self.fetcher.aclose()
         if self.llm:
             await self.llm.aclose()
@@ -139,4 +153,5 @@ def build_app(services: Services, digest: DigestService) -> AppServices:
                                     services.limits, settings),
         digests=Digests(digest, services.subscriptions, services.runs, services.clock, services.guard,
                         services.limits, per_hour=settings.digests_per_hour),
+        stats=Stats(services.daily, settings),
     )  # fmt: skip

@@ -14,6 +14,7 @@ from bot.app.access import Access
 from bot.app.conversations import Conversations
 from bot.app.digests import Digests
 from bot.app.preferences import Preferences
+from bot.app.stats import Stats
 from bot.app.subscriptions import Subscriptions
 from bot.app.summaries import Summaries
 
@@ -26,3 +27,4 @@ class AppServices:
     conversations: Conversations
     subscriptions: Subscriptions
     digests: Digests
+    stats: Stats

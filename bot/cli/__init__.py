@@ -6,9 +6,7 @@ import argparse
 import asyncio
 import logging
 import sys
-import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from bot.config import Settings, SettingsError, StartupError, load_settings
 from bot.digest.clock import Clock
@@ -50,7 +48,8 @@ def _parser() -> argparse.ArgumentParser:
     playground.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (0 = any free one)")
     playground.add_argument("--no-browser", action="store_true", help="don't open a browser")
 
-    sub.add_parser("healthcheck", help="exit 0 when the running bot's heartbeat is fresh")
+    sub.add_parser("healthcheck", help="exit 0 when the running bot answers /healthz (METRICS_PORT) "
+                   "or its heartbeat is fresh")
     return parser
 
 
@@ -104,17 +103,9 @@ def _playground(settings: Settings, args: argparse.Namespace, clock: Clock | Non
 
 
 def _healthcheck(settings: Settings, args: argparse.Namespace, clock: Clock | None) -> int:
-    from bot.telegram.app import HEARTBEAT_EVERY
+    from bot.cli.health import healthcheck
 
-    try:
-        age = time.time() - Path(settings.heartbeat_file).stat().st_mtime
-    except OSError:
-        print("newsbot: no heartbeat yet", file=sys.stderr)
-        return 1
-    if age > 3 * HEARTBEAT_EVERY:
-        print(f"newsbot: heartbeat is {age:.0f}s old", file=sys.stderr)
-        return 1
-    return 0
+    return healthcheck(settings)
 
 
 COMMANDS: dict[str, Callable[[Settings, argparse.Namespace, Clock | None], int]] = {

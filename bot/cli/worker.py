@@ -11,13 +11,15 @@ import logging
 import signal
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 from bot.config import Settings
 from bot.digest.clock import Clock
 from bot.digest.jobs import DigestJobs
+from bot.metrics.server import OpsServer, start_ops_server
 from bot.services import Services, build_digest
-from bot.store.reachable import check_redis
+from bot.store.reachable import check_redis, ping
 from bot.telegram.app import HEARTBEAT_EVERY
 from bot.telegram.digest_sender import TelegramTransport
 from bot.telegram.startup import telegram_startup_errors
@@ -37,19 +39,25 @@ async def run_worker(settings: Settings, *, clock: Clock | None = None) -> int:
         loop.add_signal_handler(signum, stop.set)
     jobs: DigestJobs | None = None
     heartbeat: asyncio.Task[None] | None = None
+    ops: OpsServer | None = None
     try:
         with telegram_startup_errors(settings.telegram_api_url):
             await transport.start()
         await check_redis(services.redis, settings.redis_url)
+        await services.warn_if_llm_unusable()
         jobs = DigestJobs(build_digest(services, transport))
         await jobs.start_workers()
         heartbeat = asyncio.create_task(_beat(settings.heartbeat_file))
+        ops = start_ops_server(settings.metrics_port, settings.metrics_listen,
+                               {"redis": partial(ping, services.redis), "telegram": transport.bot.get_me})  # fmt: skip
         log.info("digest worker running")
         await stop.wait()
     finally:
         log.info("digest worker stopping")
         if heartbeat is not None:
             heartbeat.cancel()
+        if ops is not None:
+            ops.stop()
         if jobs is not None:
             await jobs.stop()
         await transport.close()

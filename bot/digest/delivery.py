@@ -16,6 +16,7 @@ import asyncio
 import logging
 from typing import Protocol
 
+from bot import metrics
 from bot.digest.limiter import SendLimiter
 from bot.models import Button, Part
 from bot.store.runs import RunStore
@@ -88,6 +89,7 @@ class Courier:
             try:
                 message_id = await self.transport.send(chat_id, part.html, part.buttons)
             except FloodWait as exc:
+                metrics.digest_message("flood_wait")
                 await self.limiter.pause(exc.seconds)
                 continue
             except ChatMoved as exc:
@@ -110,4 +112,5 @@ class Courier:
                 await asyncio.sleep(0.5 * 2**transient)
                 continue
             await self.limiter.sent(chat_id)
+            metrics.digest_message("sent")
             return chat_id, message_id

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from redis.asyncio.lock import Lock
 from redis.exceptions import LockNotOwnedError
 
-from bot import cpu
+from bot import cpu, metrics
 from bot.config import Settings
 from bot.digest.clock import Clock
 from bot.digest.compose import Story, top_stories
@@ -195,6 +195,7 @@ class DigestService:
                 await self.subscriptions.mark_digest_sent(chat_id, day, run)
             log.info("digest sent chat_id=%s run=%s stories=%d parts=%d", chat_id, run, body.stories,
                      len(body.parts))  # fmt: skip
+            metrics.digest_sent((await self.clock.now() - now).total_seconds())
             return "sent" if body.parts else "empty"
         finally:
             keeper.cancel()

@@ -13,9 +13,10 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from bot import cpu
+from bot import cpu, metrics
 from bot.errors import SummarizeError
 from bot.llm.breaker import CircuitBreaker
+from bot.llm.usage import BUDGET_CODE
 from bot.models import Answer, Article, Summary
 from bot.text.quotes import verify_quotes
 
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 Result = TypeVar("Result", Summary, Answer)
 
 _FELL_BACK = "llm %s failed, using extractive engine reason=%s detail=%s"
+BUDGET_NOTE = "The daily AI allowance is used up, so this is an extractive summary."
 
 
 async def llm_or_extractive(
@@ -41,10 +43,15 @@ async def llm_or_extractive(
     is configured. While ``breaker`` is open the LLM is not called at all.
     """
     result: Result | None = None
+    reason = "breaker_open"
     if llm_call is not None and (breaker is None or breaker.allows()):
-        result = await _try_llm(kind, llm_call, deadline, breaker)
+        result, reason = await _try_llm(kind, llm_call, deadline, breaker)
     if result is None:
+        if llm_call is not None:
+            metrics.fallback(kind, reason)
         result = await cpu.run(extractive, what=f"extractive {kind}")
+        if reason == BUDGET_CODE and isinstance(result, Summary):  # an answer has no note
+            result = result.model_copy(update={"note": BUDGET_NOTE})
     kept, dropped = verify_quotes(result.quotes, article.text)
     if dropped:
         log.warning("dropped unverifiable %s quotes count=%d engine=%s url=%s",
@@ -54,17 +61,19 @@ async def llm_or_extractive(
 
 async def _try_llm(
     kind: str, llm_call: Callable[[], Awaitable[Result]], deadline: float, breaker: CircuitBreaker | None
-) -> Result | None:
-    """The LLM's result, or None after a failure (logged, and counted by ``breaker``)."""
+) -> tuple[Result | None, str]:
+    """The LLM's result, or None and why after a failure (logged, and counted by ``breaker``)."""
     try:
         async with asyncio.timeout(deadline):
             result = await llm_call()
     except SummarizeError as exc:
         log.warning(_FELL_BACK, kind, exc.code, exc.detail)
-        if exc.code == "llm_refused":  # the endpoint works; it declined this article
-            return None
+        if exc.code in ("llm_refused", BUDGET_CODE):  # the endpoint works; it wasn't (to be) asked
+            return None, exc.code
+        reason = exc.code
     except TimeoutError:
         log.warning(_FELL_BACK, kind, "timeout", f"deadline {deadline:.0f}s")
+        reason = "timeout"
     except asyncio.CancelledError:
         if breaker is not None:
             breaker.abandoned()
@@ -72,7 +81,7 @@ async def _try_llm(
     else:
         if breaker is not None:
             breaker.succeeded()
-        return result
+        return result, "ok"
     if breaker is not None:
         breaker.failed()
-    return None
+    return None, reason

@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import openai
 from openai import AsyncOpenAI
 from pydantic import BaseModel, ValidationError
 
+from bot import metrics
 from bot.config import Settings
 from bot.errors import SummarizeError
 from bot.llm.breaker import CircuitBreaker
 from bot.llm.prompts import load_prompt
+from bot.llm.usage import TokenBudget
 from bot.models import Quote
 
 if TYPE_CHECKING:
@@ -69,6 +72,7 @@ class LLM:
         self._structured = True  # flips to False once a server rejects json_schema
         # one per process, shared by summaries and answers: the endpoint is down for both
         self.breaker = CircuitBreaker(threshold=settings.llm_breaker_failures, cooldown=settings.llm_breaker_cooldown)
+        self.budget = TokenBudget(settings)
 
     async def aclose(self) -> None:
         await self.client.close()
@@ -120,13 +124,21 @@ class LLM:
             ) from None
 
     async def _create(self, messages: list[dict[str, str]], response_format: dict[str, Any]) -> str:
-        response = await self.client.chat.completions.create(
-            model=self.model,
-            # Plain dicts are what the API takes; the SDK's TypedDicts only narrow them for checkers.
-            messages=cast("list[ChatCompletionMessageParam]", messages),
-            response_format=cast("ResponseFormat", response_format),
-            temperature=0.2,
-        )
+        await self.budget.check()
+        started = time.monotonic()
+        try:
+            response = await self.client.chat.completions.create(
+                model=self.model,
+                # Plain dicts are what the API takes; the SDK's TypedDicts only narrow them for checkers.
+                messages=cast("list[ChatCompletionMessageParam]", messages),
+                response_format=cast("ResponseFormat", response_format),
+                temperature=0.2,
+            )
+        except openai.APIError as exc:
+            metrics.llm_call(self.model, type(exc).__name__, time.monotonic() - started)
+            raise
+        metrics.llm_call(self.model, "ok", time.monotonic() - started)
+        self.budget.charge(self.model, response.usage)
         if not response.choices:
             raise SummarizeError("The AI summarizer gave no answer.", code="llm_empty")
         message = response.choices[0].message

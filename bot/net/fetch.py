@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from bot import metrics
 from bot.config import Settings
 from bot.errors import FetchError
 from bot.models import Fetched
@@ -141,6 +142,7 @@ class Fetcher:
         except FetchError as error:
             _log_failure(url, progress, started, error)
             raise
+        metrics.fetched("ok")
         log.info(
             "fetch ok url=%s final_url=%s status=%s type=%s charset=%s bytes=%d hops=%d ms=%d",
             url,
@@ -250,6 +252,7 @@ def _request_headers(kinds: Collection[str], extra: Mapping[str, str]) -> dict[s
 
 
 def _log_failure(url: str, progress: _Progress, started: float, error: FetchError) -> None:
+    metrics.fetched(error.code)
     log.info(
         "fetch failed url=%s final_url=%s code=%s hops=%d ms=%d detail=%s",
         url,

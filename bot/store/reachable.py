@@ -40,3 +40,8 @@ async def check_redis(client: redis_async.Redis, url: str) -> None:
             f"can't reach Redis at {where}: {network_reason(exc)} — check REDIS_URL or start redis-server",
             exit_code=1,
         ) from exc
+
+
+async def ping(client: redis_async.Redis) -> None:
+    """One PING, for readiness checks (raises when Redis doesn't answer)."""
+    await cast(Awaitable[bool], client.ping())

@@ -19,6 +19,7 @@ import redis.asyncio as redis_async
 from redis.asyncio.lock import Lock
 from redis.exceptions import LockError
 
+from bot import metrics
 from bot.store.guard import RedisGuard
 from bot.store.keys import PREFIX
 
@@ -106,6 +107,7 @@ class SingleFlight:
 
     async def _wait(self, lock: Lock, lookup: Callable[[], Awaitable[T | None]], deadline: float) -> T | None:
         """Poll until a result appears (return it), the lock goes away or the deadline passes (None)."""
+        metrics.flight_wait()
         delay = self.poll
         while time.monotonic() < deadline:
             await asyncio.sleep(delay)

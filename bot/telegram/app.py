@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,6 @@ from telegram.ext import (
     Updater,
     filters,
 )
-from telegram.request import HTTPXRequest
 
 from bot.callbacks import (
     AskAbout,
@@ -35,14 +35,16 @@ from bot.callbacks import (
 )
 from bot.config import Settings
 from bot.digest.clock import Clock
+from bot.metrics.server import OpsServer, start_ops_server
 from bot.services import Services, build_app
-from bot.store.reachable import check_redis
+from bot.store.reachable import check_redis, ping
 from bot.telegram import buttons, texts
 from bot.telegram.catalog import DEFAULT, LANGUAGES, t
 from bot.telegram.context import NewsContext, install
 from bot.telegram.digest_sender import InBotDigest
-from bot.telegram.handlers import basic, feeds, links, opml, preferences, questions, router, schedule
+from bot.telegram.handlers import basic, feeds, links, opml, preferences, questions, router, schedule, stats
 from bot.telegram.intake import IntakeBot
+from bot.telegram.metered import MeteredRequest, count_update
 from bot.telegram.ratelimit import SharedRateLimiter
 from bot.telegram.startup import telegram_startup_errors
 from bot.telegram.webhook import WebhookUpdater
@@ -64,12 +66,16 @@ class _Lifecycle:
         self.clock = clock
         self.services: Services | None = None
         self.digest: InBotDigest | None = None
+        self.ops: OpsServer | None = None
 
     async def start(self, app: NewsApplication) -> None:
         self.services = Services.create(self.settings, clock=self.clock)
         await check_redis(self.services.redis, self.settings.redis_url)
+        await self.services.warn_if_llm_unusable()
         self.digest = await InBotDigest.start(self.settings, self.services)
         install(app, build_app(self.services, self.digest.service))
+        checks = {"redis": partial(ping, self.services.redis), "telegram": app.bot.get_me}
+        self.ops = start_ops_server(self.settings.metrics_port, self.settings.metrics_listen, checks)
         await set_profile(app)
         if app.job_queue:
             app.job_queue.run_repeating(self.heartbeat, interval=HEARTBEAT_EVERY, first=0)
@@ -80,6 +86,8 @@ class _Lifecycle:
         Path(self.settings.heartbeat_file).write_text(str(time.time()))  # noqa: ASYNC240
 
     async def stop(self, app: NewsApplication) -> None:
+        if self.ops is not None:
+            self.ops.stop()
         if self.digest is not None:
             await self.digest.stop()
         if self.services is not None:
@@ -94,8 +102,8 @@ def _intake(settings: Settings) -> Updater:
         settings.token(),
         base_url=f"{settings.telegram_api_url}/bot",
         base_file_url=f"{settings.telegram_api_url}/file/bot",
-        request=HTTPXRequest(connection_pool_size=CONCURRENT_UPDATES + 8, read_timeout=15),
-        get_updates_request=HTTPXRequest(connection_pool_size=2, read_timeout=40),
+        request=MeteredRequest(connection_pool_size=CONCURRENT_UPDATES + 8, read_timeout=15),
+        get_updates_request=MeteredRequest(connection_pool_size=2, read_timeout=40),
         rate_limiter=SharedRateLimiter(settings),  # one send budget for every process (Redis)
         # a reply still goes out when the user deleted the message it answers
         defaults=Defaults(allow_sending_without_reply=True),
@@ -131,6 +139,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> News
 
 
 def register_handlers(app: NewsApplication) -> None:
+    app.add_handler(TypeHandler(Update, count_update), group=-2)
     app.add_handler(TypeHandler(Update, basic.allowlist_gate), group=-1)
     commands = {
         "start": basic.start, "help": basic.help_command, "summarize": links.summarize_command,
@@ -138,7 +147,7 @@ def register_handlers(app: NewsApplication) -> None:
         "subscribe": feeds.subscribe_command, "subscriptions": feeds.subscriptions_command,
         "unsubscribe": feeds.unsubscribe_command, "sources": feeds.sources_command, "export": opml.export_command,
         "digest_time": schedule.digest_time_command, "timezone": schedule.timezone_command,
-        "digest": schedule.digest_command,
+        "digest": schedule.digest_command, "stats": stats.stats_command,
     }  # fmt: skip
     fresh = ~filters.UpdateType.EDITED  # an edited command is not a new request: never run it twice
     for name, callback in commands.items():

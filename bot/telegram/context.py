@@ -12,6 +12,7 @@ from bot.app.access import Access
 from bot.app.conversations import Conversations
 from bot.app.digests import Digests
 from bot.app.preferences import Preferences
+from bot.app.stats import Stats
 from bot.app.subscriptions import Subscriptions
 from bot.app.summaries import Summaries
 
@@ -52,3 +53,7 @@ class NewsContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], 
     @property
     def digests(self) -> Digests:
         return self._services.digests
+
+    @property
+    def stats(self) -> Stats:
+        return self._services.stats

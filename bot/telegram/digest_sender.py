@@ -18,7 +18,6 @@ from typing import Any
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
-from telegram.request import HTTPXRequest
 
 from bot.config import Settings
 from bot.digest.delivery import ChatGone, ChatMoved, FloodWait, RejectedMessage, TransientSendError
@@ -26,6 +25,7 @@ from bot.digest.jobs import DigestJobs
 from bot.digest.service import DigestService
 from bot.models import Button
 from bot.services import Services, build_digest
+from bot.telegram.metered import MeteredRequest
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ class TelegramTransport:
             settings.token(),
             base_url=f"{settings.telegram_api_url}/bot",
             base_file_url=f"{settings.telegram_api_url}/file/bot",
-            request=HTTPXRequest(connection_pool_size=pool_size, read_timeout=15, connect_timeout=5,
+            request=MeteredRequest(connection_pool_size=pool_size, read_timeout=15, connect_timeout=5,
                                  pool_timeout=30),
         )  # fmt: skip
 

@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from telegram import Message
 
-from bot import render
+from bot import metrics, render
 from bot.errors import NewsbotError
 from bot.pipeline import SummaryResult
 from bot.telegram import keyboards, sender, texts
@@ -40,6 +40,7 @@ async def _settle(summarize: Callable[[], Awaitable[SummaryResult | None]]) -> O
     try:
         return await summarize()
     except (NewsbotError, TimeoutError) as exc:
+        metrics.replied(exc.code if isinstance(exc, NewsbotError) else "timeout")
         return render.render_error(exc.reason if isinstance(exc, NewsbotError) else texts.TOO_SLOW)
 
 
@@ -101,4 +102,5 @@ async def _send_new(context: NewsContext, message: Message, result: SummaryResul
 
 
 def _log_sent(result: SummaryResult) -> None:
+    metrics.replied("summary")
     log.info("summary sent url=%s engine=%s cached=%s", result.article.url, result.summary.engine, result.cached)

@@ -60,6 +60,16 @@ BOT_DESCRIPTION = (
 
 LANGUAGE_NAMES = {"en": "English", "de": "Deutsch", "fr": "Français", "es": "Español", "ru": "Русский"}
 
+STATS = (
+    "<b>Today ({day}, UTC)</b>\n"
+    "Users: {users}\n"
+    "Summaries: {summaries} (cache hit rate {hit_rate})\n"
+    "LLM tokens: {tokens} (estimated cost {cost:.4f})\n"
+    "Extractive fallbacks: {fallbacks}, of them over budget: {refusals}\n"
+    "Errors: {errors}\n"
+    "Daily token budgets: {user_budget} per user, {global_budget} in all"
+)
+UNLIMITED = "unlimited"
 UNKNOWN_COMMAND = "I don't know the command {command}. Type /help to see what I can do."
 NOT_ALLOWED = "Sorry, this bot is private. Ask its owner to add you."
 INTERNAL_ERROR = "Sorry, something went wrong on my side. Please try again in a moment."
