@@ -129,6 +129,7 @@ def build_app(services: Services, digest: DigestService) -> AppServices:
                             links_per_minute=settings.links_per_minute),
         conversations=Conversations(services.chats, services.documents, services.pipeline, services.limits,
                                     services.llm, settings),
-        subscriptions=Subscriptions(services.subscriptions, services.poller, services.runs, services.clock, settings),
+        subscriptions=Subscriptions(services.subscriptions, services.poller, services.runs, services.clock, settings,
+                                    services.guard),
         digests=Digests(digest, services.subscriptions, services.runs, services.clock, services.guard),
     )  # fmt: skip

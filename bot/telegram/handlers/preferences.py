@@ -21,6 +21,8 @@ async def language_command(update: Update, context: NewsContext) -> None:
     choice = await context.preferences.choose_language(user.id, context.args[0])
     if choice.outcome == "auto":
         await sender.reply_html(message, texts.LANGUAGE_AUTO)
+    elif choice.outcome == "unsaved":
+        await sender.reply_html(message, render.esc(texts.NOT_SAVED))
     elif choice.outcome == "unknown":
         await sender.reply_html(message, render.esc(texts.LANGUAGE_BAD.format(code=choice.code[:20])))
     else:

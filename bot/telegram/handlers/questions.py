@@ -92,5 +92,5 @@ async def new_conversation(update: Update, context: NewsContext) -> None:
     message = update.effective_message
     if message is None:
         return
-    await context.conversations.forget(message.chat_id)
-    await sender.reply_html(message, render.esc(texts.FORGOT))
+    forgotten = await context.conversations.forget(message.chat_id)
+    await sender.reply_html(message, render.esc(texts.FORGOT if forgotten else texts.NOT_SAVED))

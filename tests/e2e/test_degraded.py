@@ -1,0 +1,68 @@
+"""Issue 12, F5 and F6 end to end: Redis stops mid-conversation (real bot process, real Redis)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from bot.store.chats import language_key
+from bot.telegram import texts
+from tests.e2e.llm_scripts import answer, responder
+from tests.fakes.article_server import ArticleServer
+from tests.fakes.openai_api import FakeOpenAI
+from tests.fakes.redis_server import RedisServer
+from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.waiting import wait_until
+
+pytestmark = pytest.mark.e2e
+
+CHAT = 7001
+
+
+@pytest.fixture
+def own_redis() -> Iterator[RedisServer]:
+    """A Redis of this test's own: it is stopped and restarted (the session's Redis is shared)."""
+    server = RedisServer().start()
+    try:
+        yield server
+    finally:
+        server.cleanup()
+
+
+def settled(fake: FakeTelegram, chat: int, count: int):
+    return fake.wait_for_messages(chat, count, timeout=30, predicate=lambda m: not m.plain_text.startswith("⏳"))
+
+
+def reply_to(fake: FakeTelegram, text: str) -> str:
+    """Send ``text`` and return the bot's reply (the next message in the chat)."""
+    before = len(settled(fake, CHAT, 0))
+    fake.push_message(CHAT, text)
+    return settled(fake, CHAT, before + 1)[-1].plain_text
+
+
+def test_redis_down_questions_answered_writes_refused_then_recovered(
+    bot_process, fake_telegram: FakeTelegram, fake_openai: FakeOpenAI, article_server: ArticleServer,
+    own_redis: RedisServer,
+) -> None:  # fmt: skip
+    fake_openai.set_responder(responder(reply=answer("Russia is ready to send a delegation to Minsk.")))
+    bot = bot_process(REDIS_URL=own_redis.url)
+    reply_to(fake_telegram, article_server.url("/seed.html"))
+    own_redis.kill()
+
+    assert "Minsk" in reply_to(fake_telegram, "Where will the talks be?")  # the article this process summarized
+    assert reply_to(fake_telegram, "/language de") == texts.NOT_SAVED
+    assert reply_to(fake_telegram, "/new") == texts.NOT_SAVED
+    for command in ("/subscriptions", "/subscribe example.com/feed.xml", "/unsubscribe 1", "/digest_time 08:00",
+                    "/timezone Europe/Berlin", "/digest"):  # fmt: skip
+        assert reply_to(fake_telegram, command) == texts.STORE_UNAVAILABLE, command
+
+    own_redis.restart()
+    wait_until(lambda: reply_to(fake_telegram, "/language de") != texts.NOT_SAVED, 20, "/language to be saved again")
+    assert own_redis.client().get(language_key(CHAT)) == "de"
+    assert reply_to(fake_telegram, "/subscriptions") != texts.STORE_UNAVAILABLE
+
+    logs = bot.logs()
+    assert "Traceback" not in logs and "unhandled error" not in logs
+    assert logs.count("redis unavailable") == 1
+    assert logs.count("redis is back") == 1
