@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -49,6 +50,7 @@ def test_redis_down_questions_answered_writes_refused_then_recovered(
     bot = bot_process(REDIS_URL=own_redis.url)
     reply_to(fake_telegram, article_server.url("/seed.html"))
     own_redis.kill()
+    wait_until(lambda: "digest queue: cannot reach redis" in bot.logs(), 20, "the digest workers to notice")
 
     assert "Minsk" in reply_to(fake_telegram, "Where will the talks be?")  # the article this process summarized
     assert reply_to(fake_telegram, "/language de") == texts.NOT_SAVED
@@ -62,7 +64,12 @@ def test_redis_down_questions_answered_writes_refused_then_recovered(
     assert own_redis.client().get(language_key(CHAT)) == "de"
     assert reply_to(fake_telegram, "/subscriptions") != texts.STORE_UNAVAILABLE
 
+    wait_until(lambda: "digest queue: reached redis again" in bot.logs(), 20, "the digest workers to reconnect")
     logs = bot.logs()
+    # one line where the outage began and one where it ended, for the bot's store and saq's workers;
+    # saq's failed polls in between (tracebacks without the filter) are counted, not logged
     assert "Traceback" not in logs and "unhandled error" not in logs
-    assert logs.count("redis unavailable") == 1
-    assert logs.count("redis is back") == 1
+    assert logs.count("redis unavailable") == 1 and logs.count("redis is back after") == 1
+    assert logs.count("digest queue: cannot reach redis") == 1
+    dropped = re.search(r"digest queue: reached redis again after [\d.]+ s \((\d+) errors not logged\)", logs)
+    assert dropped and int(dropped[1]) >= 1

@@ -5,18 +5,21 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram import ForceReply, Message, Update
+from telegram import Chat, ForceReply, Message, Update
 from telegram.constants import ChatAction, ParseMode
 
 from bot import render
 from bot.app.conversations import Refusal
 from bot.callbacks import AskAbout, AskSuggested
+from bot.models import Answer
 from bot.telegram import keyboards, messages, sender, texts
 from bot.telegram.buttons import Press
 from bot.telegram.context import NewsContext
 from bot.telegram.replies import within_grace
 
 log = logging.getLogger(__name__)
+
+TYPING_EVERY = 4.0  # Telegram shows a chat action for about 5 s
 
 
 def _refusal(refusal: Refusal, context: NewsContext) -> str:
@@ -37,12 +40,20 @@ async def answer(update: Update, context: NewsContext, key: str, question: str, 
         await sender.reply_html(reply_to, render.esc(_refusal(asked, context)))
         return
     work = asyncio.ensure_future(conversations.answer(asked, await messages.language_of(update, context)))
-    if not await within_grace(work):  # a slow answer: show that one is coming
-        await sender.safe(reply_to.chat.send_action(ChatAction.TYPING), "typing")
+    await _typing_until(work, reply_to.chat)
     result = await work
     sent = await sender.reply_html(reply_to, render.render_answer(result))
     log.info("answer sent chat_id=%s engine=%s found=%s", chat_id, result.engine, result.found)
     await conversations.link(chat_id, sent.message_id, key)
+
+
+async def _typing_until(work: asyncio.Future[Answer], chat: Chat) -> None:
+    """A slow answer: "typing…" from the end of the grace period until the answer is ready."""
+    if await within_grace(work):
+        return
+    while not work.done():
+        await sender.safe(chat.send_action(ChatAction.TYPING), "typing")
+        await asyncio.wait({work}, timeout=TYPING_EVERY)
 
 
 async def ask_active(update: Update, context: NewsContext, message: Message, question: str) -> None:
