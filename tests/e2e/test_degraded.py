@@ -73,3 +73,18 @@ def test_redis_down_questions_answered_writes_refused_then_recovered(
     assert logs.count("digest queue: cannot reach redis") == 1
     dropped = re.search(r"digest queue: reached redis again after [\d.]+ s \((\d+) errors not logged\)", logs)
     assert dropped and int(dropped[1]) >= 1
+
+
+def test_bot_api_outage_is_two_log_lines(bot_process, fake_telegram: FakeTelegram) -> None:
+    bot = bot_process()
+    fake_telegram.push_command(CHAT, "/help")
+    settled(fake_telegram, CHAT, 1)
+    fake_telegram.fail_next("*", 502, "Bad Gateway", times=4)  # polling fails four times, backing off
+    fake_telegram.push_command(CHAT, "/help")
+    settled(fake_telegram, CHAT, 2)  # answered once the Bot API is back
+    wait_until(lambda: "telegram is back after" in bot.logs(), 20, "the end of the outage to be logged")
+
+    logs = bot.logs()
+    assert logs.count("telegram unreachable") == 1
+    assert re.search(r"telegram is back after [\d.]+ s \(4 calls failed\)", logs)
+    assert "Traceback" not in logs and "unhandled error" not in logs

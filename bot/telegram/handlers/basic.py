@@ -73,7 +73,7 @@ def _note_blocked(update: object, context: NewsContext) -> None:
 async def on_error(update: object, context: NewsContext) -> None:
     """Last line of defence: log the bug, tell the user something friendly, keep running.
     Telegram's own failures are not bugs: a blocked chat is noted once, an unreachable Bot API
-    is one line without a traceback (delivery already retried; an apology would fail too). A Redis
+    is logged where it starts and ends (delivery already retried; an apology would fail too). A Redis
     outage was logged where it began: the user hears to try again, the log gets nothing more."""
     error = context.error
     if isinstance(error, StoreUnavailable):
@@ -83,7 +83,9 @@ async def on_error(update: object, context: NewsContext) -> None:
         _note_blocked(update, context)
         return
     if error is not None and retry.transient(error):
-        log.warning("telegram unreachable, update not answered error=%r", error)
+        # the outage itself is logged where calls fail (one line at its start, one at its end)
+        if isinstance(update, Update):
+            log.info("update not answered, telegram unreachable update_id=%s", update.update_id)
         return
     log.error("unhandled error in handler", exc_info=error)
     await _apologize(update, texts.INTERNAL_ERROR)
