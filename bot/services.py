@@ -150,7 +150,7 @@ def build_app(services: Services, digest: DigestService) -> AppServices:
         conversations=Conversations(services.chats, services.documents, services.pipeline, services.limits,
                                     services.llm, settings),
         subscriptions=Subscriptions(services.subscriptions, services.poller, services.runs, services.clock,
-                                    services.limits, settings),
+                                    services.limits, settings, services.guard),
         digests=Digests(digest, services.subscriptions, services.runs, services.clock, services.guard,
                         services.limits, per_hour=settings.digests_per_hour),
         stats=Stats(services.daily, settings),

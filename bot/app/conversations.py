@@ -3,9 +3,12 @@ answered from that article with the chat's history of it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
+from typing import TypeVar
 
+from bot.app.recent import RecentArticles
 from bot.config import Settings
 from bot.engines.answer import answer_question
 from bot.errors import NewsbotError
@@ -15,6 +18,8 @@ from bot.pipeline import Pipeline
 from bot.store.cache import Documents
 from bot.store.chats import ChatStore
 from bot.store.limits import RateLimiter, Rule, Verdict
+
+T = TypeVar("T")
 
 ANSWER_MARGIN = 5.0  # seconds of the reply deadline kept for sending the answer
 HEADLINE_WORDS = 10  # an untitled (pasted) article is named by its first words
@@ -70,6 +75,7 @@ class Conversations:
         self.prompts = Rule("ask", settings.questions_per_minute)
         self.token_budget = settings.llm_article_token_budget
         self.deadline = settings.summary_deadline - ANSWER_MARGIN
+        self.recent = RecentArticles()  # read only while Redis is down
 
     # -- what the chat is talking about ---------------------------------------------------------
 
@@ -78,28 +84,38 @@ class Conversations:
         to that message, are about it from now on. Call before the summary is shown, so a question
         sent the moment it appears finds its article."""
         await self.open(chat_id, article_key, article)
-        await self.chats.link_message(chat_id, message_id, article_key)
+        await self.link(chat_id, message_id, article_key)
 
     async def open(self, chat_id: int, article_key: str, article: Article) -> None:
         """A summary of ``article`` is about to be sent as a new message: questions in the chat are
         about it from now on (``link`` the message once it is sent)."""
+        self.recent.open(chat_id, article_key, article)
         await self.documents.put(article_key, article)
         await self.chats.set_active(chat_id, article_key)
 
     async def link(self, chat_id: int, message_id: int, article_key: str) -> None:
         """Replies to ``message_id`` (another part of a summary, an answer, a prompt) are about the article."""
+        self.recent.link(chat_id, message_id, article_key)
         await self.chats.link_message(chat_id, message_id, article_key)
 
     async def about(self, chat_id: int, message_id: int) -> str | None:
         """The article a message of ours is about, if it is about one."""
-        return await self.chats.article_of_message(chat_id, message_id)
+        key = await self.chats.article_of_message(chat_id, message_id)
+        return key or self._recalled(lambda: self.recent.messages.get((chat_id, message_id)))
 
     async def active(self, chat_id: int) -> str | None:
         """The article the chat last talked about."""
-        return await self.chats.active(chat_id)
+        key = await self.chats.active(chat_id)
+        return key or self._recalled(lambda: self.recent.active.get(chat_id))
 
-    async def forget(self, chat_id: int) -> None:
-        await self.chats.forget(chat_id)
+    async def forget(self, chat_id: int) -> bool:
+        """/new; False when the store was unreachable (the chat's article stays active there)."""
+        self.recent.forget(chat_id)
+        return await self.chats.forget(chat_id)
+
+    def _recalled(self, recall: Callable[[], T | None]) -> T | None:
+        """What this process remembers, but only while Redis is down: otherwise Redis is the truth."""
+        return recall() if self.chats.guard.down else None
 
     async def close(self, chat_id: int) -> None:
         """New links are on their way: until one of them is summarized, no article is active (a link
@@ -145,12 +161,13 @@ class Conversations:
         )  # fmt: skip
         await self.chats.add_turn(chat_id, key, question.text, result.text)
         await self.chats.set_active(chat_id, key)
+        self.recent.active.put(chat_id, key)
         note = not result.found and await self.chats.first_time(chat_id, key, "off_topic")
         return Reply(result, headline_of(question.article), note)
 
     async def _article(self, article_key: str) -> Article | None:
         """The article behind a key: the kept text first, else fetched again from its URL."""
-        article = await self.documents.get(article_key)
+        article = await self.documents.get(article_key) or self._recalled(lambda: self.recent.articles.get(article_key))
         if article is not None:
             return article
         url = await self.pipeline.cache.url_for(article_key)

@@ -9,7 +9,7 @@ from datetime import datetime, time
 from bot.digest.clock import Clock
 from bot.digest.schedule import next_due_at, resolve_timezone, slot_passed_today
 from bot.digest.service import DigestService, zone_of
-from bot.store.guard import RedisGuard
+from bot.store.guard import RedisGuard, needs_store
 from bot.store.limits import RateLimiter, Rule, Verdict, chat_subject
 from bot.store.runs import RunStore
 from bot.store.subscriptions import ChatSettings, SubscriptionStore
@@ -56,9 +56,11 @@ class Digests:
         self.clock = clock
         self.guard = guard
 
+    @needs_store
     async def schedule(self, chat_id: int) -> Schedule:
         return schedule_of(await self.subscriptions.get_settings(chat_id))
 
+    @needs_store
     async def next_digest(self, chat_id: int) -> NextDigest:
         chat = await self.subscriptions.get_settings(chat_id)
         zone = zone_of(chat)
@@ -66,6 +68,7 @@ class Digests:
         at = next_due_at(now, chat.digest_time, zone, chat.settled_day).astimezone(zone)
         return NextDigest(at, zone.key)
 
+    @needs_store
     async def set_time(self, chat_id: int, text: str) -> tuple[time, NextDigest]:
         """Raises ValueError (its message is for the user) when ``text`` isn't a time of day."""
         at = parse_hhmm(text)
@@ -74,6 +77,7 @@ class Digests:
         await self.subscriptions.set_digest_time(chat_id, at, skip_day=skip)
         return at, await self.next_digest(chat_id)
 
+    @needs_store
     async def set_timezone(self, chat_id: int, text: str) -> ZoneSet:
         """Raises ValueError (its message is for the user) when ``text`` names no time zone."""
         zone = resolve_timezone(text)
@@ -84,9 +88,11 @@ class Digests:
         local_now = now.astimezone(zone)
         return ZoneSet(zone.key, local_now, await self.next_digest(chat_id))
 
+    @needs_store
     async def pause(self, chat_id: int) -> None:
         await self.subscriptions.set_paused(chat_id, True)
 
+    @needs_store
     async def resume(self, chat_id: int) -> NextDigest:
         """Unpause, and undo a stop after delivery failures."""
         await self.subscriptions.set_paused(chat_id, False)
@@ -99,10 +105,12 @@ class Digests:
         if await self.guard.call(lambda: self.subscriptions.unpark(chat_id), False):
             log.info("chat unparked by /start chat_id=%s", chat_id)
 
+    @needs_store
     async def set_quiet_days(self, chat_id: int, *, notify: bool) -> None:
         """On days with nothing new: a one-line note (``notify``) or no message at all."""
         await self.runs.set_empty_mode(chat_id, "notify" if notify else "silent")
 
+    @needs_store
     async def has_feeds(self, chat_id: int) -> bool:
         return bool(await self.subscriptions.list(chat_id))
 
@@ -111,6 +119,7 @@ class Digests:
         work (fetching, summaries from the shared daily budget) is the chat's, whoever asks."""
         return await self.limits.allow(self.rule, chat_subject(chat_id))
 
+    @needs_store
     async def send_now(self, chat_id: int, request_id: str | int) -> str:
         """The digest now (what is new since the last one); returns what happened."""
         outcome = await self.service.send_now(chat_id, request_id)

@@ -17,7 +17,8 @@ _CODE = re.compile(r"^[a-z]{2,3}(-[a-z]{2,4})?$")
 @dataclass(frozen=True)
 class LanguageChoice:
     code: str  # what the user asked for, normalised ("pt-br")
-    outcome: Literal["set", "auto", "unknown"]  # stored; back to the Telegram language; not a code
+    # stored; back to the Telegram language; not a code; not saved (storage unreachable)
+    outcome: Literal["set", "auto", "unknown", "unsaved"]
 
 
 class Preferences:
@@ -36,9 +37,9 @@ class Preferences:
     async def choose_language(self, user_id: int, text: str) -> LanguageChoice:
         code = text.strip().lower().replace("_", "-")
         if code in RESET_WORDS:
-            await self.chats.clear_language(user_id)
-            return LanguageChoice(code, "auto")
+            saved = await self.chats.clear_language(user_id)
+            return LanguageChoice(code, "auto" if saved else "unsaved")
         if not _CODE.match(code) or known_language(code) is None:
             return LanguageChoice(code, "unknown")
-        await self.chats.set_language(user_id, code)
-        return LanguageChoice(code, "set")
+        saved = await self.chats.set_language(user_id, code)
+        return LanguageChoice(code, "set" if saved else "unsaved")

@@ -1,5 +1,6 @@
 """Following feeds: subscribing (by address, site or curated name), OPML in and out, listing and
-removing. Subscriptions are primary data: nothing here reports success before it is stored."""
+removing. Subscriptions are primary data: nothing here reports success before it is stored, and
+with Redis down every method raises StoreUnavailable rather than guessing."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from bot.digest.presets import find_preset, presets
 from bot.digest.sources import Source
 from bot.errors import NewsbotError
 from bot.net.urls import url_key
+from bot.store.guard import RedisGuard, needs_store
 from bot.store.limits import RateLimiter, Rule, Verdict
 from bot.store.runs import RunStore
 from bot.store.subscriptions import Subscription, SubscriptionLimitError, SubscriptionStore
@@ -119,8 +121,9 @@ class OpmlFile:
 class Subscriptions:
     def __init__(
         self, store: SubscriptionStore, poller: FeedPoller, runs: RunStore, clock: Clock, limits: RateLimiter,
-        settings: Settings,
+        settings: Settings, guard: RedisGuard,
     ) -> None:  # fmt: skip
+        self.guard = guard  # an outage is StoreUnavailable, not a traceback
         self.limits = limits
         self.subscribes = Rule("subscribe", settings.subscribes_per_hour, 3600.0)
         self.opml_feeds = Rule("opml", settings.opml_feeds_per_hour, 3600.0)
@@ -155,6 +158,7 @@ class Subscriptions:
     def sources(self) -> tuple[Source, ...]:
         return presets(self.sources_file)
 
+    @needs_store
     async def offered(self, token: str, index: int) -> Target | None:
         """The feed picked from ``Choices``; None once the choice has expired."""
         options = await self.runs.choice(token)
@@ -163,6 +167,7 @@ class Subscriptions:
         option = options[index]
         return Target(option["url"], fallback_title=option["title"], exact=True)
 
+    @needs_store
     async def subscribe(self, chat_id: int, target: Target, language: str | None) -> Outcome:
         """Fetch and check the feed, then follow it. ``language``: the user's, for a first digest."""
         try:
@@ -223,6 +228,7 @@ class Subscriptions:
         cut = len(feeds) > self.opml_max_feeds
         return OpmlFile(feeds[: self.opml_max_feeds], self.opml_max_feeds if cut else None)
 
+    @needs_store
     async def import_feeds(self, chat_id: int, feeds: list[OpmlFeed], language: str | None) -> ImportReport:
         gate = asyncio.Semaphore(IMPORT_CONCURRENCY)
 
@@ -264,6 +270,7 @@ class Subscriptions:
                  len(skipped))  # fmt: skip
         return ImportReport(added, known, skipped, limit_reason, needs_timezone)
 
+    @needs_store
     async def export(self, chat_id: int) -> tuple[bytes, int] | None:
         """The chat's feeds as an OPML file and how many there are; None without feeds."""
         subs = await self.store.list(chat_id)
@@ -274,11 +281,13 @@ class Subscriptions:
 
     # -- listing and removing -----------------------------------------------------------------------
 
+    @needs_store
     async def list(self, chat_id: int) -> Listing:
         subs = await self.store.list(chat_id)
         schedule = schedule_of(await self.store.get_settings(chat_id)) if subs else None
         return Listing([_feed(sub) for sub in subs], self.limit, schedule)
 
+    @needs_store
     async def unsubscribe(self, chat_id: int, which: str) -> Feed | None:
         """Stop following a feed given by address or by its number in the list; None if not followed."""
         removed = await self.store.remove(chat_id, which)
@@ -286,6 +295,7 @@ class Subscriptions:
             log.info("unsubscribed chat_id=%s feed=%s", chat_id, removed.url)
         return _feed(removed) if removed else None
 
+    @needs_store
     async def unsubscribe_key(self, chat_id: int, key: str) -> Feed | None:
         """Stop following the feed with this ``Feed.key``; None if it was already removed."""
         sub = next((s for s in await self.store.list(chat_id) if url_key(s.key) == key), None)

@@ -29,6 +29,7 @@ from saq import CronJob, Worker
 from saq.queue.redis import RedisQueue
 from saq.types import Context
 
+from bot.digest.quiet import SAQ_LOGGER, QuietOutages
 from bot.digest.service import DigestService
 from bot.net.urls import url_key
 from bot.store.redis import connect
@@ -153,6 +154,8 @@ class DigestJobs:
         self.send_queue = DigestQueue(self.redis, name=SEND_QUEUE)
         self.workers: list[HostedWorker] = []
         self._tasks: list[asyncio.Task[None]] = []
+        self.quiet = QuietOutages(self.redis)
+        self._watcher: asyncio.Task[None] | None = None
         service.queue_notices = self.enqueue_notices
 
     @property
@@ -224,7 +227,9 @@ class DigestJobs:
         ]
         for queue in self.queues:
             await queue.connect()
+        logging.getLogger(SAQ_LOGGER).addFilter(self.quiet)
         self._tasks = [asyncio.create_task(worker.start(), name=f"saq-{worker.queue.name}") for worker in self.workers]
+        self._watcher = asyncio.create_task(self.quiet.watch(), name="saq-outages")
         log.info("digest workers started queues=%s send_concurrency=%d rate=%.1f/s tick=%ss",
                  ",".join(q.name for q in self.queues), send_concurrency(settings.digest_send_rate),
                  settings.digest_send_rate, settings.digest_tick_seconds)  # fmt: skip
@@ -240,6 +245,11 @@ class DigestJobs:
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
         self._tasks, self.workers = [], []
+        logging.getLogger(SAQ_LOGGER).removeFilter(self.quiet)
+        if self._watcher is not None:
+            self._watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._watcher
         for queue in self.queues:  # each closes its own pubsub (and the shared client, idempotently)
             with contextlib.suppress(Exception):
                 await queue.disconnect()

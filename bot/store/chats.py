@@ -41,11 +41,12 @@ class ChatStore:
     async def language(self, user_id: int) -> str | None:
         return await self.guard.call(lambda: self.redis.get(language_key(user_id)), None)
 
-    async def set_language(self, user_id: int, code: str) -> None:
-        await self.guard.call(lambda: self.redis.set(language_key(user_id), code), None)
+    async def set_language(self, user_id: int, code: str) -> bool:
+        """False when Redis was unreachable and nothing was saved (so for every write below)."""
+        return await self.guard.write(lambda: self.redis.set(language_key(user_id), code))
 
-    async def clear_language(self, user_id: int) -> None:
-        await self.guard.call(lambda: self.redis.delete(language_key(user_id)), None)
+    async def clear_language(self, user_id: int) -> bool:
+        return await self.guard.write(lambda: self.redis.delete(language_key(user_id)))
 
     async def link_message(self, chat_id: int, message_id: int, article_key: str) -> None:
         """Remember which article a bot message is about (for replies and buttons)."""
@@ -73,7 +74,7 @@ class ChatStore:
         done = await self.guard.call(lambda: self.redis.set(key, "1", nx=True, ex=self.conversation_ttl), None)
         return bool(done)
 
-    async def forget(self, chat_id: int) -> None:
+    async def forget(self, chat_id: int) -> bool:
         """/new: drop the active article and its conversation."""
 
         async def op() -> None:
@@ -83,7 +84,7 @@ class ChatStore:
                 keys.append(history_key(chat_id, current))
             await self.redis.delete(*keys)
 
-        await self.guard.call(op, None)
+        return await self.guard.write(op)
 
     async def history(self, chat_id: int, article_key: str) -> list[dict[str, str]]:
         key = history_key(chat_id, article_key)

@@ -1,17 +1,24 @@
 """Redis outages degrade the bot instead of breaking it.
 
-Every cache/coalescing call goes through `RedisGuard.call`: on a connection error it logs the
-outage once, returns the caller's default, and skips Redis for a few seconds (so a dead server
-doesn't add a connect timeout to every request), then tries again and logs the recovery.
+Every Redis call goes through a `RedisGuard`: on a connection error it logs the outage once,
+skips Redis for a moment (so a dead server doesn't add a connect timeout to every request), then
+tries again and logs the recovery with the outage's duration. Callers pick what an outage means:
+
+* ``call``: a cache read or a best-effort write; the caller's default stands in for the result.
+* ``write``: a write the user is told about; False when it was not saved.
+* ``required`` (and the ``needs_store`` decorator): primary data that has no stand-in; raises
+  `StoreUnavailable`, which the edge turns into "try again in a minute".
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import logging
 import math
 import time
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Concatenate, ParamSpec, Protocol, TypeVar
 
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -19,8 +26,13 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 OUTAGE_ERRORS = (RedisConnectionError, RedisTimeoutError, ConnectionError, OSError)
+
+
+class StoreUnavailable(Exception):
+    """Redis is unreachable: nothing was read or written."""
 
 
 class RedisGuard:
@@ -28,6 +40,7 @@ class RedisGuard:
         self.pause = pause
         self.down = False
         self._retry_at = 0.0
+        self._down_since = 0.0
 
     @classmethod
     def off(cls) -> RedisGuard:
@@ -41,17 +54,64 @@ class RedisGuard:
         return not self.down or time.monotonic() >= self._retry_at
 
     async def call(self, op: Callable[[], Awaitable[T]], default: T) -> T:
-        if not self.available:
-            return default
         try:
-            result = await op()
-        except OUTAGE_ERRORS as exc:
-            if not self.down:
-                log.error("redis unavailable, continuing without cache error=%r", exc)
-            self.down = True
-            self._retry_at = time.monotonic() + self.pause
+            return await self.required(op)
+        except StoreUnavailable:
             return default
+
+    async def write(self, op: Callable[[], Awaitable[object]]) -> bool:
+        """Run a write; False when Redis was unreachable and nothing was saved."""
+        try:
+            await self.required(op)
+        except StoreUnavailable:
+            return False
+        return True
+
+    async def required(self, op: Callable[[], Awaitable[T]]) -> T:
+        async with self.watching():
+            return await op()
+
+    @contextlib.asynccontextmanager
+    async def watching(self) -> AsyncIterator[None]:
+        """Redis calls made inside raise `StoreUnavailable` on an outage (and during the pause after one)."""
+        if not self.available:
+            raise StoreUnavailable
+        try:
+            yield
+        except OUTAGE_ERRORS as exc:
+            self._failed(exc)
+            raise StoreUnavailable from exc
+        self._succeeded()
+
+    def _failed(self, exc: BaseException) -> None:
+        now = time.monotonic()
+        if not self.down:
+            log.error("redis unavailable, continuing without it error=%r", exc)
+            self._down_since = now
+        self.down = True
+        self._retry_at = now + self.pause
+
+    def _succeeded(self) -> None:
         if self.down:
-            log.info("redis is back")
+            log.info("redis is back after %.1f s", time.monotonic() - self._down_since)
             self.down = False
-        return result
+
+
+class Guarded(Protocol):
+    guard: RedisGuard
+
+
+G = TypeVar("G", bound=Guarded)
+
+
+def needs_store(
+    method: Callable[Concatenate[G, P], Awaitable[T]],
+) -> Callable[Concatenate[G, P], Awaitable[T]]:
+    """A service method on primary data: a Redis outage inside it raises `StoreUnavailable`."""
+
+    @functools.wraps(method)
+    async def guarded(self: G, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        async with self.guard.watching():
+            return await method(self, *args, **kwargs)
+
+    return guarded

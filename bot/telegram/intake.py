@@ -16,7 +16,10 @@ import time
 from typing import Any
 
 from telegram import Update
+from telegram.error import NetworkError
 from telegram.ext import ExtBot
+
+from bot.telegram.outage import ApiOutage, unreachable
 
 log = logging.getLogger(__name__)
 
@@ -84,14 +87,26 @@ class BatchFilter:
 
 class IntakeBot(ExtBot[None]):
     """An ExtBot whose getUpdates drops (and acknowledges) the updates it cannot parse, on the raw
-    reply (``_do_post``), before the library parses the batch as a whole."""
+    reply (``_do_post``), before the library parses the batch as a whole. Every call also reports
+    to ``outage``, so a Bot API outage is logged once where it starts and once where it ends."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         with self._unfrozen():  # the library freezes its objects after __init__
             self.batches = BatchFilter()
+            self.outage = ApiOutage()
 
     async def _do_post(self, endpoint: str, data: dict[str, Any], **kwargs: Any) -> Any:
+        try:
+            result = await self._filtered_post(endpoint, data, **kwargs)
+        except NetworkError as exc:
+            if unreachable(exc):
+                self.outage.failed(exc)
+            raise
+        self.outage.succeeded()
+        return result
+
+    async def _filtered_post(self, endpoint: str, data: dict[str, Any], **kwargs: Any) -> Any:
         if endpoint != "getUpdates":
             return await super()._do_post(endpoint, data, **kwargs)
         offset = self.batches.offset(data.get("offset"))

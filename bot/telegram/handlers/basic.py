@@ -10,6 +10,7 @@ from telegram.constants import ChatType, ParseMode
 from telegram.error import Forbidden
 from telegram.ext import ApplicationHandlerStop
 
+from bot.store.guard import StoreUnavailable
 from bot.telegram import messages, retry, texts
 from bot.telegram.catalog import t
 from bot.telegram.context import NewsContext
@@ -75,17 +76,27 @@ def _note_blocked(update: object, context: NewsContext) -> None:
 async def on_error(update: object, context: NewsContext) -> None:
     """Last line of defence: log the bug, tell the user something friendly, keep running.
     Telegram's own failures are not bugs: a blocked chat is noted once, an unreachable Bot API
-    is one line without a traceback (delivery already retried; an apology would fail too)."""
+    is logged where it starts and ends (delivery already retried; an apology would fail too). A Redis
+    outage was logged where it began: the user hears to try again, the log gets nothing more."""
     error = context.error
+    if isinstance(error, StoreUnavailable):
+        await _apologize(update, texts.STORE_UNAVAILABLE)
+        return
     if isinstance(error, Forbidden):
         _note_blocked(update, context)
         return
     if error is not None and retry.transient(error):
-        log.warning("telegram unreachable, update not answered error=%r", error)
+        # the outage itself is logged where calls fail (one line at its start, one at its end)
+        if isinstance(update, Update):
+            log.info("update not answered, telegram unreachable update_id=%s", update.update_id)
         return
     log.error("unhandled error in handler", exc_info=error)
+    await _apologize(update, texts.INTERNAL_ERROR)
+
+
+async def _apologize(update: object, text: str) -> None:
     if isinstance(update, Update) and update.effective_message:
         try:
-            await update.effective_message.reply_text(texts.INTERNAL_ERROR)
+            await update.effective_message.reply_text(text)
         except Exception:  # the apology itself failed (blocked, flood); nothing more to do
             log.warning("could not deliver error apology", exc_info=True)

@@ -25,6 +25,8 @@ def confirmation(choice: LanguageChoice, lang: str, translates: bool) -> tuple[s
     """What the bot says after a choice (HTML), in ``lang`` (the language in effect now), and
     whether to offer the picker again (the choice was not a language the bot can write in)."""
     code = choice.code
+    if choice.outcome == "unsaved":
+        return render.esc(t("NOT_SAVED", lang)), False
     if choice.outcome == "auto":
         return render.esc(t("LANGUAGE_AUTO", lang)), False
     if choice.outcome == "unknown":

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any
 
-from telegram import ForceReply, Message, Update
+from telegram import Chat, ForceReply, Message, Update
 from telegram.constants import ChatAction, ParseMode
 
 from bot import render
@@ -19,6 +20,8 @@ from bot.telegram.context import NewsContext
 from bot.telegram.replies import within_grace
 
 log = logging.getLogger(__name__)
+
+TYPING_EVERY = 4.0  # Telegram shows a chat action for about 5 s
 
 
 def _refusal(refusal: Refusal | Verdict, context: NewsContext, lang: str) -> str:
@@ -48,12 +51,20 @@ async def answer(update: Update, context: NewsContext, key: str, question: str, 
         await sender.reply_html(reply_to, render.esc(_refusal(asked, context, lang)))
         return
     work = asyncio.ensure_future(conversations.answer(asked, lang))
-    if not await within_grace(work):  # a slow answer: show that one is coming
-        await sender.safe(reply_to.chat.send_action(ChatAction.TYPING), "typing")
+    await _typing_until(work, reply_to.chat)  # a slow answer: show, every few seconds, that one is coming
     reply = await work
     sent = await sender.reply_html(reply_to, _render_reply(reply, lang))
     log.info("answer sent chat_id=%s engine=%s found=%s", chat_id, reply.answer.engine, reply.answer.found)
     await conversations.link(chat_id, sent.message_id, key)
+
+
+async def _typing_until(work: asyncio.Future[Any], chat: Chat) -> None:
+    """A slow answer: "typing…" from the end of the grace period until the answer is ready."""
+    if await within_grace(work):
+        return
+    while not work.done():
+        await sender.safe(chat.send_action(ChatAction.TYPING), "typing")
+        await asyncio.wait({work}, timeout=TYPING_EVERY)
 
 
 async def ask_active(update: Update, context: NewsContext, message: Message, question: str) -> None:
@@ -119,5 +130,6 @@ async def new_conversation(update: Update, context: NewsContext) -> None:
     message = update.effective_message
     if message is None:
         return
-    await context.conversations.forget(message.chat_id)
-    await sender.reply_html(message, render.esc(t("FORGOT", await messages.language_of(update, context))))
+    forgotten = await context.conversations.forget(message.chat_id)
+    lang = await messages.language_of(update, context)
+    await sender.reply_html(message, render.esc(t("FORGOT" if forgotten else "NOT_SAVED", lang)))
