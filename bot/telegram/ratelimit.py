@@ -8,11 +8,13 @@ the like go straight through, as Telegram doesn't count them.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+from redis.exceptions import RedisError
 from telegram._utils.types import JSONDict
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
@@ -52,6 +54,7 @@ class SharedRateLimiter(BaseRateLimiter[int]):
         self.settings = settings
         self.max_retries = settings.send_max_retries
         self.limiter: SendLimiter | None = None
+        self._outage = False  # Redis unreachable: replies go out unmetered rather than not at all
 
     async def initialize(self) -> None:
         self.limiter = send_limiter(self.settings, connect(self.settings.redis_url))
@@ -77,15 +80,31 @@ class SharedRateLimiter(BaseRateLimiter[int]):
         retries = self.max_retries if rate_limit_args is None else rate_limit_args
         attempt = 0
         while True:
-            await limiter.acquire(chat_id)
+            await self._shared(limiter.acquire(chat_id))
             try:
                 result = await callback(*args, **kwargs)
             except RetryAfter as exc:
-                await limiter.pause(retry_seconds(exc))
+                if not await self._shared(limiter.pause(retry_seconds(exc))):
+                    await asyncio.sleep(retry_seconds(exc))  # no shared pause: at least this call waits
                 attempt += 1
                 if attempt > retries:
                     log.error("telegram flood control: giving up method=%s retries=%d", endpoint, retries)
                     raise
                 continue
-            await limiter.sent(chat_id)
+            await self._shared(limiter.sent(chat_id))
             return result
+
+    async def _shared(self, step: Coroutine[Any, Any, Any]) -> bool:
+        """Run one step of the shared budget; while Redis is down, go on without it (and say so once):
+        a reply sent without the shared count beats no reply at all."""
+        try:
+            await step
+        except (RedisError, OSError) as exc:
+            if not self._outage:
+                self._outage = True
+                log.warning("send budget unavailable, sending unmetered until redis is back error=%s", exc)
+            return False
+        if self._outage:
+            self._outage = False
+            log.info("send budget back")
+        return True

@@ -37,7 +37,7 @@ def test_refresh_unchanged_then_changed(
     bot_process, fake_telegram: FakeTelegram, article_server: ArticleServer
 ) -> None:
     url = article_server.add("/harbour.html", page("The harbour reopened to ships."), content_type="text/html")
-    bot_process(env=NO_LLM)
+    bot_process(env={**NO_LLM, "REFRESH_INTERVAL": "0"})  # fetch again on every press (it's once a minute)
     fake_telegram.push_message(CHAT, url)
     [summary] = settled(fake_telegram, CHAT, 1)
 

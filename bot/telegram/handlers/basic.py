@@ -6,12 +6,13 @@ import html
 import logging
 
 from telegram import Update
-from telegram.constants import ChatType, ParseMode
+from telegram.constants import ChatType
 from telegram.error import Forbidden
 from telegram.ext import ApplicationHandlerStop
 
+from bot import render
 from bot.store.guard import StoreUnavailable
-from bot.telegram import messages, retry, texts
+from bot.telegram import messages, retry, sender, texts
 from bot.telegram.catalog import t
 from bot.telegram.context import NewsContext
 
@@ -25,13 +26,13 @@ async def start(update: Update, context: NewsContext) -> None:
     name = f", {html.escape(user.first_name)}" if user and user.first_name else ""
     if update.effective_message:
         lang = await messages.language_of(update, context)
-        await update.effective_message.reply_text(t("WELCOME", lang, name=name), parse_mode=ParseMode.HTML)
+        await sender.reply_html(update.effective_message, t("WELCOME", lang, name=name), quote=False)
 
 
 async def help_command(update: Update, context: NewsContext) -> None:
     if update.effective_message:
         lang = await messages.language_of(update, context)
-        await update.effective_message.reply_text(t("HELP", lang), parse_mode=ParseMode.HTML)
+        await sender.reply_html(update.effective_message, t("HELP", lang), quote=False)
 
 
 async def unknown_command(update: Update, context: NewsContext) -> None:
@@ -39,7 +40,7 @@ async def unknown_command(update: Update, context: NewsContext) -> None:
     if not message or not message.text:
         return
     command = message.text.split()[0].split("@")[0]
-    await message.reply_text(texts.UNKNOWN_COMMAND.format(command=command))
+    await sender.reply_html(message, render.esc(texts.UNKNOWN_COMMAND.format(command=command)), quote=False)
 
 
 async def allowlist_gate(update: Update, context: NewsContext) -> None:
