@@ -68,7 +68,6 @@ class HttpEndpoint(EmulatorState):
             return await self._not_found(request)
         return web.Response(body=data, content_type="application/octet-stream")
 
-
     async def _read_params(
         self, request: web.Request
     ) -> tuple[dict[str, Any], dict[str, tuple[str, bytes]], dict[str, str]]:
@@ -170,6 +169,10 @@ class HttpEndpoint(EmulatorState):
         with self._changed:
             self._calls.append(Call(method, params, status, body, token, now(), files))
             self._changed.notify_all()
+        self._after_call(method, params, status, body)
+
+    def _after_call(self, method: str, params: dict[str, Any], status: int, body: dict[str, Any]) -> None:
+        """Hook for a subclass that shows calls as they are answered (the playground's chat view)."""
 
     # -- generic checks ----------------------------------------------------------------------------
 

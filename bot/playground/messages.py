@@ -110,10 +110,8 @@ class MessageMethods(EmulatorState):
             if m.reply_markup and "inline_keyboard" in m.reply_markup:
                 msg["reply_markup"] = copy.deepcopy(m.reply_markup)
             if m.reply_to_message_id is not None:
-                replied = self._messages.get(m.chat_id, {}).get(m.reply_to_message_id)
-                if replied is not None:
-                    inner = copy.deepcopy(replied.raw)
-                    inner.pop("reply_to_message", None)
+                inner = self._replied_json(m.chat_id, m.reply_to_message_id)
+                if inner is not None:
                     msg["reply_to_message"] = inner
             return msg
 
@@ -145,34 +143,59 @@ class MessageMethods(EmulatorState):
 
     # -- methods -----------------------------------------------------------------------------------
 
-    def _m_sendMessage(self, params: dict, files: dict) -> dict[str, Any]:
-        chat_id = self._chat_id(params)
-        plain, ents = self._parse_text(
+    def _message_text(self, params: dict[str, Any], *, allow_empty: bool = False) -> tuple[str, list[dict[str, Any]]]:
+        return self._parse_text(
             params.get("text"), params.get("parse_mode"), params.get("entities"),
-            limit=MAX_TEXT, what="message", allow_empty=False,
+            limit=MAX_TEXT, what="message", allow_empty=allow_empty,
         )  # fmt: skip
+
+    def _outgoing(self, params: dict[str, Any], chat_id: int, *, caption: bool) -> StoredMessage:
+        """Validate a send (text or caption, keyboard, reply target) into a bot message that
+        ``_save_new`` then numbers and stores: nothing changes if Telegram would refuse it."""
+        if caption:
+            plain, ents = self._parse_text(
+                params.get("caption"), params.get("parse_mode"), params.get("caption_entities"),
+                limit=MAX_CAPTION, what="caption", allow_empty=True,
+            )  # fmt: skip
+        else:
+            plain, ents = self._message_text(params)
         markup = self._check_markup(params.get("reply_markup"))
         reply_to = self._reply_to(params, chat_id)
+        stored = StoredMessage(
+            message_id=0,
+            chat_id=chat_id,
+            text=None if caption else str(params.get("text")),
+            plain_text=None if caption else plain,
+            parse_mode=params.get("parse_mode"),
+            entities=ents,
+            reply_markup=markup,
+            reply_to_message_id=reply_to,
+            edits=[],
+            deleted=False,
+            link_preview_disabled=False if caption else self._preview_disabled(params),
+            from_bot=True,
+            date=0,
+        )
+        if caption:
+            stored.kind = "document"
+            stored.caption = params.get("caption")
+            stored.plain_caption = plain or None
+        return stored
+
+    def _save_new(self, stored: StoredMessage) -> dict[str, Any]:
+        """Store a new bot message (numbered by the caller under the lock); returns its Message JSON."""
         with self._changed:
-            stored = StoredMessage(
-                message_id=self._alloc_message_id(chat_id),
-                chat_id=chat_id,
-                text=str(params.get("text")),
-                plain_text=plain,
-                parse_mode=params.get("parse_mode"),
-                entities=ents,
-                reply_markup=markup,
-                reply_to_message_id=reply_to,
-                edits=[],
-                deleted=False,
-                link_preview_disabled=self._preview_disabled(params),
-                from_bot=True,
-                date=self._date(),
-            )
-            self._messages.setdefault(chat_id, {})[stored.message_id] = stored
+            stored.date = self._date()
+            self._messages.setdefault(stored.chat_id, {})[stored.message_id] = stored
             stored.raw = self._message_json(stored)
             self._changed.notify_all()
             return copy.deepcopy(stored.raw)
+
+    def _m_sendMessage(self, params: dict, files: dict) -> dict[str, Any]:
+        stored = self._outgoing(params, self._chat_id(params), caption=False)
+        with self._changed:
+            stored.message_id = self._alloc_message_id(stored.chat_id)
+            return self._save_new(stored)
 
     def _bot_message(self, params: dict[str, Any], action: str) -> StoredMessage | None:
         """Target of an edit; None for inline messages."""
@@ -192,10 +215,7 @@ class MessageMethods(EmulatorState):
 
     def _m_editMessageText(self, params: dict, files: dict) -> dict[str, Any] | bool:
         stored = self._bot_message(params, "edit")
-        plain, ents = self._parse_text(
-            params.get("text"), params.get("parse_mode"), params.get("entities"),
-            limit=MAX_TEXT, what="message", allow_empty=False,
-        )  # fmt: skip
+        plain, ents = self._message_text(params)
         markup = self._check_markup(params.get("reply_markup"))
         if stored is None:
             return True
@@ -249,7 +269,6 @@ class MessageMethods(EmulatorState):
             self._changed.notify_all()
         return True
 
-
     def _m_sendMessageDraft(self, params: dict, files: dict) -> bool:
         chat_id = self._chat_id(params)
         if chat_id < 0:
@@ -257,10 +276,7 @@ class MessageMethods(EmulatorState):
         draft_id = params.get("draft_id")
         if not isinstance(draft_id, int) or draft_id == 0:
             raise TelegramError(400, "Bad Request: draft_id must be non-zero")
-        plain, _ents = self._parse_text(
-            params.get("text"), params.get("parse_mode"), params.get("entities"),
-            limit=MAX_TEXT, what="message", allow_empty=True,
-        )  # fmt: skip
+        plain, _ents = self._message_text(params, allow_empty=True)
         with self._changed:
             self._drafts.setdefault(chat_id, []).append(
                 {
@@ -274,12 +290,10 @@ class MessageMethods(EmulatorState):
             self._changed.notify_all()
         return True
 
-    def _m_sendDocument(self, params: dict, files: dict) -> dict[str, Any]:
-        chat_id = self._chat_id(params)
+    @staticmethod
+    def _document_file(params: dict[str, Any], files: dict[str, Any]) -> tuple[str, bytes | None, str | None]:
+        """(file name, bytes or None for a file id/URL, MIME type) of the ``document`` parameter."""
         doc_param = params.get("document")
-        content: bytes | None = None
-        file_name: str | None = None
-        mime: str | None = None
         if "document" in files:
             file_name, content, mime = files["document"]
         elif isinstance(doc_param, str) and doc_param.startswith("attach://"):
@@ -288,19 +302,19 @@ class MessageMethods(EmulatorState):
                 raise TelegramError(400, "Bad Request: wrong file identifier/HTTP URL specified")
             file_name, content, mime = files[name]
         elif isinstance(doc_param, str) and doc_param:
-            file_name = doc_param.rsplit("/", 1)[-1] or "file"
+            return doc_param.rsplit("/", 1)[-1] or "file", None, None
         else:
             raise TelegramError(400, "Bad Request: there is no document in the request")
         if content is not None and len(content) == 0:
             raise TelegramError(400, "Bad Request: file must be non-empty")
-        plain_caption, ents = self._parse_text(
-            params.get("caption"), params.get("parse_mode"), params.get("caption_entities"),
-            limit=MAX_CAPTION, what="caption", allow_empty=True,
-        )  # fmt: skip
-        markup = self._check_markup(params.get("reply_markup"))
-        reply_to = self._reply_to(params, chat_id)
+        return file_name, content, mime
+
+    def _m_sendDocument(self, params: dict, files: dict) -> dict[str, Any]:
+        chat_id = self._chat_id(params)
+        file_name, content, mime = self._document_file(params, files)
+        stored = self._outgoing(params, chat_id, caption=True)
         with self._changed:
-            mid = self._alloc_message_id(chat_id)
+            mid = stored.message_id = self._alloc_message_id(chat_id)
             file_id = f"BQACAgfake{chat_id}_{mid}"
             document: dict[str, Any] = {
                 "file_id": file_id,
@@ -312,30 +326,8 @@ class MessageMethods(EmulatorState):
             if content is not None:
                 document["file_size"] = len(content)
                 self._files[file_id] = content
-            stored = StoredMessage(
-                message_id=mid,
-                chat_id=chat_id,
-                text=None,
-                plain_text=None,
-                parse_mode=params.get("parse_mode"),
-                entities=ents,
-                reply_markup=markup,
-                reply_to_message_id=reply_to,
-                edits=[],
-                deleted=False,
-                link_preview_disabled=False,
-                from_bot=True,
-                date=self._date(),
-                kind="document",
-                caption=params.get("caption"),
-                plain_caption=plain_caption or None,
-                document=document,
-                document_bytes=content,
-            )
-            self._messages.setdefault(chat_id, {})[mid] = stored
-            stored.raw = self._message_json(stored)
-            self._changed.notify_all()
-            return copy.deepcopy(stored.raw)
+            stored.document, stored.document_bytes = document, content
+            return self._save_new(stored)
 
     def _m_getFile(self, params: dict, files: dict) -> dict[str, Any]:
         file_id = str(params.get("file_id") or "")
@@ -350,4 +342,3 @@ class MessageMethods(EmulatorState):
         """Make ``getFile(file_id)`` and ``{base_url}/file/bot{token}/{file_id}`` serve ``data``."""
         with self._lock:
             self._files[file_id] = bytes(data)
-

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import itertools
 import time
 from collections import deque
@@ -202,6 +203,15 @@ class EmulatorState(ThreadedAiohttpServer):
                 chat["title"] = f"Group {chat_id}"
             self._chats[chat_id] = chat
         return dict(chat)
+
+    def _replied_json(self, chat_id: int, message_id: int) -> dict[str, Any] | None:
+        """A copy of the Message a reply quotes (without its own quote), or None if there is none."""
+        replied = self._messages.get(chat_id, {}).get(message_id)
+        if replied is None:
+            return None
+        inner = copy.deepcopy(replied.raw)
+        inner.pop("reply_to_message", None)
+        return inner
 
     def _alloc_message_id(self, chat_id: int) -> int:
         mid = self._next_message_id.get(chat_id, 1)

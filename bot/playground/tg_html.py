@@ -98,154 +98,179 @@ class _Open:
 
 def parse_html(text: str, *, strict: bool = True) -> tuple[str, list[dict[str, Any]]]:
     """Parse Telegram HTML. Returns (plain text, Bot API entities). Raises HtmlParseError."""
-    out: list[str] = []
-    u16 = 0
-    stack: list[_Open] = []
-    entities: list[dict[str, Any]] = []
-    n = len(text)
-    i = 0
-    while i < n:
-        c = text[i]
-        if c == "&":
-            decoded = _decode_entity(text, i, strict)
-            if decoded is not None:
-                char, i = decoded
-                out.append(char)
-                u16 += u16len(char)
+    return _HtmlParser(text, strict).parse()
+
+
+class _HtmlParser:
+    """One pass over the text; ``pos`` is the index of the next character to read."""
+
+    def __init__(self, text: str, strict: bool) -> None:
+        self.text, self.n, self.strict = text, len(text), strict
+        self.pos = 0
+        self.out: list[str] = []
+        self.u16 = 0
+        self.stack: list[_Open] = []
+        self.entities: list[dict[str, Any]] = []
+
+    def parse(self) -> tuple[str, list[dict[str, Any]]]:
+        text, n = self.text, self.n
+        while self.pos < n:
+            c = text[self.pos]
+            if c == "&" and self._entity():
                 continue
-            if strict:
-                raise HtmlParseError(
-                    f'Unsupported HTML entity or unescaped "&" at byte offset {_byte_offset(text, i)}'
-                    " (only &lt; &gt; &amp; &quot; and numeric entities are allowed; fake strict mode)"
-                )
-        if c != "<":
-            out.append(c)
-            u16 += u16len(c)
-            i += 1
-            continue
+            if c != "<":
+                self._emit(c)
+                self.pos += 1
+            elif self.pos + 1 < n and text[self.pos + 1] == "/":
+                self._end_tag(self.pos)
+            else:
+                self._start_tag(self.pos)
+        if self.stack:
+            raise HtmlParseError(f'Can\'t find end tag corresponding to start tag "{self.stack[-1].tag}"')
+        for ent in self.entities:
+            ent.pop("_lang_from_code", None)
+        self.entities.sort(key=lambda e: (e["offset"], -e["length"]))
+        return "".join(self.out), self.entities
 
-        begin = i
-        i += 1
-        if i < n and text[i] == "/":
-            # end tag
-            if not stack:
-                raise HtmlParseError(f"Unexpected end tag at byte offset {_byte_offset(text, begin)}")
-            j = i + 1
-            while j < n and text[j] not in _SPACES and text[j] != ">":
-                j += 1
-            end_name = text[i + 1 : j]
-            while j < n and text[j] in _SPACES:
-                j += 1
-            if j >= n or text[j] != ">":
-                raise HtmlParseError(f"Unclosed end tag at byte offset {_byte_offset(text, begin)}")
-            top = stack[-1]
-            if end_name and end_name.lower() != top.tag:
-                raise HtmlParseError(
-                    f"Unmatched end tag at byte offset {_byte_offset(text, begin)}, "
-                    f'expected "</{top.tag}>", found "</{end_name}>"'
-                )
-            _close(top, u16, out, entities, strict)
-            stack.pop()
-            i = j + 1
-            continue
+    def _emit(self, chars: str) -> None:
+        self.out.append(chars)
+        self.u16 += u16len(chars)
 
-        # start tag
-        j = i
-        while j < n and text[j] not in _SPACES and text[j] != ">":
-            j += 1
-        if j >= n:
-            raise HtmlParseError(f"Unclosed start tag at byte offset {_byte_offset(text, begin)}")
-        tag = text[i:j].lower()
+    def _at(self, where: int) -> str:
+        return f"at byte offset {_byte_offset(self.text, where)}"
+
+    def _skip_spaces(self) -> None:
+        while self.pos < self.n and self.text[self.pos] in _SPACES:
+            self.pos += 1
+
+    def _skip_name(self, stop: str) -> None:
+        while self.pos < self.n and self.text[self.pos] not in _SPACES and self.text[self.pos] not in stop:
+            self.pos += 1
+
+    def _entity(self) -> bool:
+        """Decode ``&...;`` at ``pos``; False leaves a bare ``&`` as text (lenient mode only)."""
+        decoded = _decode_entity(self.text, self.pos, self.strict)
+        if decoded is not None:
+            char, self.pos = decoded
+            self._emit(char)
+            return True
+        if self.strict:
+            raise HtmlParseError(
+                f'Unsupported HTML entity or unescaped "&" {self._at(self.pos)}'
+                " (only &lt; &gt; &amp; &quot; and numeric entities are allowed; fake strict mode)"
+            )
+        return False
+
+    def _end_tag(self, begin: int) -> None:
+        if not self.stack:
+            raise HtmlParseError(f"Unexpected end tag {self._at(begin)}")
+        self.pos = begin + 2
+        self._skip_name(">")
+        end_name = self.text[begin + 2 : self.pos]
+        self._skip_spaces()
+        if self.pos >= self.n or self.text[self.pos] != ">":
+            raise HtmlParseError(f"Unclosed end tag {self._at(begin)}")
+        top = self.stack[-1]
+        if end_name and end_name.lower() != top.tag:
+            raise HtmlParseError(f'Unmatched end tag {self._at(begin)}, expected "</{top.tag}>", found "</{end_name}>"')
+        _close(top, self.u16, self.out, self.entities, self.strict)
+        self.stack.pop()
+        self.pos += 1
+
+    def _start_tag(self, begin: int) -> None:
+        self.pos = begin + 1
+        self._skip_name(">")
+        if self.pos >= self.n:
+            raise HtmlParseError(f"Unclosed start tag {self._at(begin)}")
+        tag = self.text[begin + 1 : self.pos].lower()
         if tag not in ALLOWED_TAGS:
-            raise HtmlParseError(f'Unsupported start tag "{tag}" at byte offset {_byte_offset(text, begin)}')
+            raise HtmlParseError(f'Unsupported start tag "{tag}" {self._at(begin)}')
+        argument, has_href = self._attributes(tag, begin)
+        if self.pos >= self.n:
+            raise HtmlParseError(f"Unclosed start tag {self._at(begin)}")
+        self._check_start_tag(tag, argument, has_href, begin)
+        self.stack.append(_Open(tag, argument, self.u16, len(self.out), begin))
+        self.pos += 1  # skip '>'
+
+    def _attributes(self, tag: str, begin: int) -> tuple[str, bool]:
+        """Read the attributes up to ``>``. Returns (the tag's argument, whether it had ``href``)."""
+        text, n = self.text, self.n
         argument = ""
         has_href = False
-        i = j
-        while i < n and text[i] != ">":
-            while i < n and text[i] in _SPACES:
-                i += 1
-            if i >= n:
+        while self.pos < n and text[self.pos] != ">":
+            self._skip_spaces()
+            if self.pos >= n or text[self.pos] == ">":
                 break
-            if text[i] == ">":
-                break
-            attr_begin = i
-            while i < n and text[i] not in _SPACES and text[i] not in "=>":
-                i += 1
-            attr = text[attr_begin:i].lower()
+            attr_begin = self.pos
+            self._skip_name("=>")
+            attr = text[attr_begin : self.pos].lower()
             if not attr:
-                raise HtmlParseError(
-                    f'Empty attribute name in the tag "{tag}" at byte offset {_byte_offset(text, begin)}'
-                )
-            while i < n and text[i] in _SPACES:
-                i += 1
-            if i >= n or text[i] != "=":
+                raise HtmlParseError(f'Empty attribute name in the tag "{tag}" {self._at(begin)}')
+            self._skip_spaces()
+            if self.pos >= n or text[self.pos] != "=":
                 if tag == "blockquote" and attr == "expandable":
                     argument = "1"
                     continue
                 raise HtmlParseError(
-                    f'Expected equal sign in declaration of an attribute of the tag "{tag}" '
-                    f"at byte offset {_byte_offset(text, begin)}"
+                    f'Expected equal sign in declaration of an attribute of the tag "{tag}" {self._at(begin)}'
                 )
-            i += 1
-            while i < n and text[i] in _SPACES:
-                i += 1
-            if i >= n:
-                raise HtmlParseError(f'Unclosed start tag "{tag}" at byte offset {_byte_offset(text, begin)}')
-            if text[i] not in "'\"":
-                tok_begin = i
-                while i < n and ((text[i].isascii() and text[i].isalnum()) or text[i] in ".-"):
-                    i += 1
-                value = text[tok_begin:i].lower()
-                if i < n and text[i] not in _SPACES and text[i] != ">":
-                    raise HtmlParseError(f"Unexpected end of name token at byte offset {_byte_offset(text, tok_begin)}")
-            else:
-                quote = text[i]
-                i += 1
-                chars: list[str] = []
-                while i < n and text[i] != quote:
-                    if text[i] == "&":
-                        decoded = _decode_entity(text, i, strict=False)
-                        if decoded is not None:
-                            chars.append(decoded[0])
-                            i = decoded[1]
-                            continue
-                    chars.append(text[i])
-                    i += 1
-                if i >= n:
-                    raise HtmlParseError(f"Unclosed start tag at byte offset {_byte_offset(text, begin)}")
-                i += 1
-                value = "".join(chars)
-            if tag == "a" and attr == "href":
-                argument = value
-                has_href = True
-            elif tag == "code" and attr == "class" and value.startswith("language-"):
-                argument = value[len("language-") :]
-            elif tag == "span" and attr == "class" and value.startswith("tg-"):
-                argument = value[len("tg-") :]
-            elif tag == "tg-emoji" and attr == "emoji-id":
-                argument = value
-            elif tag == "blockquote" and attr == "expandable":
-                argument = "1"
-        if i >= n:
-            raise HtmlParseError(f"Unclosed start tag at byte offset {_byte_offset(text, begin)}")
+            self.pos += 1
+            self._skip_spaces()
+            if self.pos >= n:
+                raise HtmlParseError(f'Unclosed start tag "{tag}" {self._at(begin)}')
+            value = self._attribute_value(begin)
+            has_href = has_href or (tag == "a" and attr == "href")
+            argument = _tag_argument(tag, attr, value, argument)
+        return argument, has_href
+
+    def _attribute_value(self, begin: int) -> str:
+        text, n = self.text, self.n
+        if text[self.pos] not in "'\"":
+            tok_begin = self.pos
+            while self.pos < n and ((text[self.pos].isascii() and text[self.pos].isalnum()) or text[self.pos] in ".-"):
+                self.pos += 1
+            if self.pos < n and text[self.pos] not in _SPACES and text[self.pos] != ">":
+                raise HtmlParseError(f"Unexpected end of name token {self._at(tok_begin)}")
+            return text[tok_begin : self.pos].lower()
+        quote = text[self.pos]
+        self.pos += 1
+        chars: list[str] = []
+        while self.pos < n and text[self.pos] != quote:
+            if text[self.pos] == "&":
+                decoded = _decode_entity(text, self.pos, strict=False)
+                if decoded is not None:
+                    chars.append(decoded[0])
+                    self.pos = decoded[1]
+                    continue
+            chars.append(text[self.pos])
+            self.pos += 1
+        if self.pos >= n:
+            raise HtmlParseError(f"Unclosed start tag {self._at(begin)}")
+        self.pos += 1
+        return "".join(chars)
+
+    def _check_start_tag(self, tag: str, argument: str, has_href: bool, begin: int) -> None:
         if tag == "span" and argument != "spoiler":
-            raise HtmlParseError(f'Tag "span" must have class "tg-spoiler" at byte offset {_byte_offset(text, begin)}')
+            raise HtmlParseError(f'Tag "span" must have class "tg-spoiler" {self._at(begin)}')
         if tag == "tg-emoji" and not argument.isdigit():
-            raise HtmlParseError(
-                f'Tag "tg-emoji" must have a numeric "emoji-id" at byte offset {_byte_offset(text, begin)}'
-            )
-        if strict and tag == "a" and not (has_href and argument.strip()):
-            raise HtmlParseError(
-                f'Tag "a" without a non-empty "href" at byte offset {_byte_offset(text, begin)} (fake strict mode)'
-            )
-        stack.append(_Open(tag, argument, u16, len(out), begin))
-        i += 1  # skip '>'
-    if stack:
-        raise HtmlParseError(f'Can\'t find end tag corresponding to start tag "{stack[-1].tag}"')
-    for ent in entities:
-        ent.pop("_lang_from_code", None)
-    entities.sort(key=lambda e: (e["offset"], -e["length"]))
-    return "".join(out), entities
+            raise HtmlParseError(f'Tag "tg-emoji" must have a numeric "emoji-id" {self._at(begin)}')
+        if self.strict and tag == "a" and not (has_href and argument.strip()):
+            raise HtmlParseError(f'Tag "a" without a non-empty "href" {self._at(begin)} (fake strict mode)')
+
+
+def _tag_argument(tag: str, attr: str, value: str, argument: str) -> str:
+    """The tag's argument after one attribute (unknown attributes are ignored, as tdlib does)."""
+    if tag == "a" and attr == "href":
+        return value
+    if tag == "code" and attr == "class" and value.startswith("language-"):
+        return value[len("language-") :]
+    if tag == "span" and attr == "class" and value.startswith("tg-"):
+        return value[len("tg-") :]
+    if tag == "tg-emoji" and attr == "emoji-id":
+        return value
+    if tag == "blockquote" and attr == "expandable":
+        return "1"
+    return argument
 
 
 _SIMPLE = {

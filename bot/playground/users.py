@@ -56,42 +56,19 @@ class UserSide(EmulatorState):
         """
         chat_id = int(chat_id)
         with self._lock:
-            if user_id is None:
-                user_id = chat_id if chat_id > 0 else 1001
-            user = self._register_user(user_id, first_name, language_code, username, last_name)
-            chat = self._chat_dict(chat_id, chat_type, user)
+            user, chat = self._sender(chat_id, chat_type, user_id, first_name, language_code, username, last_name)
             mid = (extra or {}).get("message_id") or self._alloc_message_id(chat_id)
-            msg: dict[str, Any] = {
-                "message_id": mid,
-                "date": self._date(),
-                "chat": chat,
-                "from": user,
-            }
+            msg: dict[str, Any] = {"message_id": mid, "date": self._date(), "chat": chat, "from": user}
             if message_thread_id is not None:
                 msg["message_thread_id"] = message_thread_id
-            if text is not None:
-                msg["text"] = text
-                ents = merge_entities(detect_entities(text), entities)
-                if ents:
-                    msg["entities"] = ents
-            if caption is not None:
-                msg["caption"] = caption
-                cents = merge_entities(detect_entities(caption), caption_entities)
-                if cents:
-                    msg["caption_entities"] = cents
+            _add_text(msg, "text", "entities", text, entities)
+            _add_text(msg, "caption", "caption_entities", caption, caption_entities)
             if document is not None:
-                doc = {"file_id": f"doc-{mid}-{chat_id}", "file_unique_id": f"u{mid}{chat_id}"}
-                doc.update(document)
-                msg["document"] = doc
+                msg["document"] = {"file_id": f"doc-{mid}-{chat_id}", "file_unique_id": f"u{mid}{chat_id}", **document}
             if forward_origin is not None:
                 msg["forward_origin"] = forward_origin
             if reply_to_message_id is not None:
-                replied = self._messages.get(chat_id, {}).get(int(reply_to_message_id))
-                if replied is None:
-                    raise KeyError(f"no message {reply_to_message_id} in chat {chat_id} to reply to")
-                inner = copy.deepcopy(replied.raw)
-                inner.pop("reply_to_message", None)
-                msg["reply_to_message"] = inner
+                msg["reply_to_message"] = self._quoted(chat_id, reply_to_message_id)
             if edited:
                 msg["edit_date"] = self._date()
             if channel:  # a post in a channel: no ``from``, the channel is the sender
@@ -99,30 +76,34 @@ class UserSide(EmulatorState):
                 msg["sender_chat"] = dict(chat)
             if extra:
                 msg.update(copy.deepcopy(extra))
-            stored = StoredMessage(
-                message_id=mid,
-                chat_id=chat_id,
-                text=text,
-                plain_text=text,
-                parse_mode=None,
-                entities=list(msg.get("entities", [])),
-                reply_markup=None,
-                reply_to_message_id=reply_to_message_id,
-                edits=[],
-                deleted=False,
-                link_preview_disabled=False,
-                from_bot=False,
-                date=msg["date"],
-                kind="document" if document else "text",
-                caption=caption,
-                plain_caption=caption,
-                document=msg.get("document"),
-                raw=copy.deepcopy(msg),
+            self._messages.setdefault(chat_id, {})[mid] = _user_message(
+                msg, mid, chat_id, text=text, caption=caption, reply_to=reply_to_message_id, is_document=bool(document)
             )
-            self._messages.setdefault(chat_id, {})[mid] = stored
         kind = "channel_post" if channel else "message"
         self._enqueue({f"edited_{kind}" if edited else kind: copy.deepcopy(msg)})
         return msg
+
+    def _sender(
+        self,
+        chat_id: int,
+        chat_type: str | None,
+        user_id: int | None,
+        first_name: str,
+        language_code: str | None,
+        username: str | None,
+        last_name: str | None,
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The (user, chat) of a message a user sends; registers the user as Telegram would know them."""
+        if user_id is None:
+            user_id = chat_id if chat_id > 0 else 1001
+        user = self._register_user(user_id, first_name, language_code, username, last_name)
+        return user, self._chat_dict(chat_id, chat_type, user)
+
+    def _quoted(self, chat_id: int, message_id: int) -> dict[str, Any]:
+        inner = self._replied_json(chat_id, int(message_id))
+        if inner is None:
+            raise KeyError(f"no message {message_id} in chat {chat_id} to reply to")
+        return inner
 
     def push_command(self, chat_id: int, command: str, *args: str, **kwargs: Any) -> dict[str, Any]:
         """``push_command(1001, "/start")`` or ``push_command(1001, "/digest", "on")``."""
@@ -279,3 +260,47 @@ class UserSide(EmulatorState):
             self._changed.notify_all()
 
     entity = staticmethod(make_entity)
+
+
+def _add_text(msg: dict[str, Any], key: str, entities_key: str, text: str | None,
+              entities: list[dict[str, Any]] | None) -> None:  # fmt: skip
+    """Set a user's text or caption with the entities Telegram detects in it plus the given ones."""
+    if text is None:
+        return
+    msg[key] = text
+    merged = merge_entities(detect_entities(text), entities)
+    if merged:
+        msg[entities_key] = merged
+
+
+def _user_message(
+    msg: dict[str, Any],
+    mid: int,
+    chat_id: int,
+    *,
+    text: str | None,
+    caption: str | None,
+    reply_to: int | None,
+    is_document: bool,
+) -> StoredMessage:
+    """How the emulator keeps a message a user sent (``msg`` is its Message JSON)."""
+    return StoredMessage(
+        message_id=mid,
+        chat_id=chat_id,
+        text=text,
+        plain_text=text,
+        parse_mode=None,
+        entities=list(msg.get("entities", [])),
+        reply_markup=None,
+        reply_to_message_id=reply_to,
+        edits=[],
+        deleted=False,
+        link_preview_disabled=False,
+        from_bot=False,
+        date=msg["date"],
+        kind="document" if is_document else "text",
+        caption=caption,
+        plain_caption=caption,
+        document=msg.get("document"),
+        raw=copy.deepcopy(msg),
+    )

@@ -45,16 +45,7 @@ class Playground(BotApiEmulator):
 
     # -- events -----------------------------------------------------------------------------------
 
-    def _record(
-        self,
-        method: str,
-        params: dict[str, Any],
-        status: int,
-        body: dict[str, Any],
-        token: str,
-        files: dict[str, tuple[str, bytes]],
-    ) -> None:
-        super()._record(method, params, status, body, token, files)
+    def _after_call(self, method: str, params: dict[str, Any], status: int, body: dict[str, Any]) -> None:
         if 200 <= status < 300:
             for event in self._events_of(method, params, body.get("result")):
                 self._publish(event)
