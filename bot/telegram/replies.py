@@ -89,7 +89,6 @@ async def _edit_into(context: NewsContext, target: Message, outcome: Outcome | N
 
 async def _send_new(context: NewsContext, message: Message, result: SummaryResult) -> None:
     """The summary as new replies to ``message`` (keyboard on the last part), each linked to its article."""
-    _log_sent(result)
     key = result.article_key
     await context.conversations.open(message.chat_id, key, result.article)
     parts = render.render_summary(result.article, result.summary, updated=result.updated)
@@ -99,6 +98,7 @@ async def _send_new(context: NewsContext, message: Message, result: SummaryResul
         last = i == len(parts) - 1
         previous = await sender.reply_html(previous, part, markup if last else None, quote=i == 0)
         await context.conversations.link(previous.chat_id, previous.message_id, key)
+    _log_sent(result)
 
 
 def _log_sent(result: SummaryResult) -> None:

@@ -120,9 +120,9 @@ class DigestWorld:
 
     # -- scheduler evidence ----------------------------------------------------------------------
 
-    def quiesce(self, ticks: int = 1, timeout: float = 30.0) -> list[dict[str, int]]:
-        """Run ``ticks`` scheduler ticks now and return once they and every feed poll and send they
-        queued are done; returns what each tick found (``polls``, ``digests``, ``due``).
+    def quiesce(self, ticks: int = 1, timeout: float = 30.0, *, drain: bool = True) -> list[dict[str, int]]:
+        """Run ``ticks`` scheduler ticks now and return once they and (``drain``) every feed poll and
+        send they queued are done; returns what each tick found (``polls``, ``digests``, ``due``).
 
         Each tick is the bot's own ``digest_tick`` job, queued next to the cron's and run by a
         bot process's tick worker, so it reads the clock as set now. Waiting for the cron instead
@@ -139,6 +139,8 @@ class DigestWorld:
                 await queue.disconnect()
 
         found = asyncio.run(run())
+        if not drain:
+            return found
 
         def idle() -> bool:
             pipe = self.redis.pipeline(transaction=True)  # one snapshot of both queues

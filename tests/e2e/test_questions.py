@@ -9,6 +9,7 @@ from tests.e2e.llm_scripts import PUTIN_QUOTE, answer, responder, schema_name
 from tests.fakes.article_server import PAGES_DIR, ArticleServer
 from tests.fakes.openai_api import FakeOpenAI
 from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -108,12 +109,15 @@ def test_group_replies_target_their_own_article(
         return answer("STORM ANSWER" if "Storm hits coast" in user else "PUTIN ANSWER")
 
     fake_openai.set_responder(respond)
-    bot_process()
+    bot = bot_process()
     group = -100777
     fake_telegram.push_command(group, "/summarize", article_server.url("/seed.html"), user_id=41)
     [putin] = settled(fake_telegram, group, 1)
     fake_telegram.push_command(group, "/summarize", second_page(article_server), user_id=42)
     [_, storm] = settled(fake_telegram, group, 2)
+    # the bot links a summary to its article right after Telegram confirms the send: a person
+    # can't reply faster than that, a test can, so it waits for the bot to be done with both
+    wait_until(lambda: bot.logs().count("summary sent") >= 2, 30, "both summaries recorded")
 
     fake_telegram.push_message(group, "and then?", user_id=43)  # not addressed to the bot: ignored
     fake_telegram.push_reply(group, putin.message_id, "What did Xi say?", user_id=43)
