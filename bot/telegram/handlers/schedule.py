@@ -3,10 +3,13 @@ silent|notify]. In groups only admins change these."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from telegram import Update
 from telegram.constants import ChatAction
 
 from bot import render
+from bot.app.digests import Schedule
 from bot.callbacks import MoreStories
 from bot.digest.schedule import zone_label
 from bot.telegram import sender, texts, views
@@ -19,48 +22,50 @@ RESUME_WORDS = frozenset({"on", "resume", "start"})
 QUIET_WORDS = frozenset({"silent", "quiet", "notify"})
 
 
-async def digest_time_command(update: Update, context: NewsContext) -> None:
+async def _setting(
+    update: Update, context: NewsContext, *, shown: Callable[[Schedule], str],
+    change: Callable[[int, str], Awaitable[str]],
+) -> None:  # fmt: skip
+    """A digest setting command: no argument shows it; an argument changes it (admins, in groups)
+    and the reply confirms, or says why the value was not understood."""
     message = update.effective_message
     if message is None:
         return
-    digests = context.digests
     if not context.args:
-        schedule = await digests.schedule(message.chat_id)
-        await sender.reply_html(message, texts.DIGEST_TIME_IS.format(at=schedule.at.strftime("%H:%M"),
-                                                                     help=render.esc(texts.TIME_HELP)))  # fmt: skip
+        await sender.reply_html(message, shown(await context.digests.schedule(message.chat_id)))
         return
     if not await allowed_to_change(update, context):
         return
     try:
-        at, upcoming = await digests.set_time(message.chat_id, " ".join(context.args))
-    except ValueError as exc:
-        await sender.reply_html(message, render.esc(str(exc)))
-        return
-    reply = texts.DIGEST_TIME_SET.format(at=at.strftime("%H:%M"), next=views.next_line(upcoming))
+        reply = await change(message.chat_id, " ".join(context.args))
+    except ValueError as exc:  # its message is for the user
+        reply = render.esc(str(exc))
     await sender.reply_html(message, reply)
+
+
+async def digest_time_command(update: Update, context: NewsContext) -> None:
+    async def change(chat_id: int, text: str) -> str:
+        at, upcoming = await context.digests.set_time(chat_id, text)
+        return texts.DIGEST_TIME_SET.format(at=at.strftime("%H:%M"), next=views.next_line(upcoming))
+
+    def shown(schedule: Schedule) -> str:
+        return texts.DIGEST_TIME_IS.format(at=schedule.at.strftime("%H:%M"), help=render.esc(texts.TIME_HELP))
+
+    await _setting(update, context, shown=shown, change=change)
 
 
 async def timezone_command(update: Update, context: NewsContext) -> None:
-    message = update.effective_message
-    if message is None:
-        return
-    digests = context.digests
-    if not context.args:
-        schedule = await digests.schedule(message.chat_id)
-        await sender.reply_html(message, texts.TIMEZONE_IS.format(zone=render.esc(zone_label(schedule.timezone)),
-                                                                  help=render.esc(texts.ZONE_HELP)))  # fmt: skip
-        return
-    if not await allowed_to_change(update, context):
-        return
-    try:
-        zone = await digests.set_timezone(message.chat_id, " ".join(context.args))
-    except ValueError as exc:
-        await sender.reply_html(message, render.esc(str(exc)))
-        return
-    local = zone.local_now.strftime("%H:%M")
-    label = render.esc(zone_label(zone.zone))
-    reply = texts.TIMEZONE_SET.format(zone=label, local=local, next=views.next_line(zone.next))
-    await sender.reply_html(message, reply)
+    async def change(chat_id: int, text: str) -> str:
+        zone = await context.digests.set_timezone(chat_id, text)
+        local = zone.local_now.strftime("%H:%M")
+        label = render.esc(zone_label(zone.zone))
+        return texts.TIMEZONE_SET.format(zone=label, local=local, next=views.next_line(zone.next))
+
+    def shown(schedule: Schedule) -> str:
+        zone = render.esc(zone_label(schedule.timezone))
+        return texts.TIMEZONE_IS.format(zone=zone, help=render.esc(texts.ZONE_HELP))
+
+    await _setting(update, context, shown=shown, change=change)
 
 
 async def digest_command(update: Update, context: NewsContext) -> None:
