@@ -6,12 +6,14 @@ fixtures serve in-process async tests and the bot running as a subprocess (``bot
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
+import redis.asyncio as redis_async
 
+from bot.store.redis import connect
 from tests.fakes.article_server import ArticleServer
 from tests.fakes.bot_process import BotProcess
 from tests.fakes.openai_api import FakeOpenAI
@@ -52,6 +54,15 @@ def redis_url(redis_server: RedisServer) -> str:
         redis_server.restart()
     redis_server.flushall()
     return redis_server.url
+
+
+@pytest.fixture
+async def clients(redis_url: str) -> AsyncIterator[list[redis_async.Redis]]:
+    """Two Redis clients on the test's Redis: two "processes" sharing it."""
+    pair = [connect(redis_url) for _ in range(2)]
+    yield pair
+    for client in pair:
+        await client.aclose()
 
 
 @pytest.fixture

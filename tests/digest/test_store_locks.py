@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
 
 import pytest
 import redis.asyncio as redis_async
@@ -15,14 +14,6 @@ from bot.store.guard import RedisGuard
 from bot.store.redis import connect
 from bot.store.runs import CLAIM_TTL, RunStore
 from bot.store.singleflight import SingleFlight, lock_key
-
-
-@pytest.fixture
-async def clients(redis_url: str) -> AsyncIterator[list[redis_async.Redis]]:
-    pair = [connect(redis_url) for _ in range(2)]  # two "processes"
-    yield pair
-    for client in pair:
-        await client.aclose()
 
 
 class Work:

@@ -2,22 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
 import redis.asyncio as redis_async
 
 from bot.store.guard import RedisGuard
 from bot.store.limits import RateLimiter, Rule, chat_subject, user_subject
-from bot.store.redis import connect
-
-
-@pytest.fixture
-async def clients(redis_url: str) -> AsyncIterator[list[redis_async.Redis]]:
-    pair = [connect(redis_url) for _ in range(2)]  # two "processes"
-    yield pair
-    for client in pair:
-        await client.aclose()
 
 
 async def test_two_processes_share_one_limit_and_hear_when_to_retry(clients: list[redis_async.Redis]) -> None:
