@@ -52,7 +52,11 @@ async def llm_or_extractive(
         result = await cpu.run(extractive, what=f"extractive {kind}")
         if reason == BUDGET_CODE and isinstance(result, Summary):  # an answer has no note
             result = result.model_copy(update={"note": BUDGET_NOTE})
-    kept, dropped = verify_quotes(result.quotes, article.text)
+    # Verification attributes every quotation of the article: CPU work, so off the event loop too.
+    kept, dropped = (
+        await cpu.run(verify_quotes, result.quotes, article.text, what=f"verify {kind} quotes")
+        if result.quotes else ([], [])
+    )  # fmt: skip
     if dropped:
         log.warning("dropped unverifiable %s quotes count=%d engine=%s url=%s",
                     kind, len(dropped), result.engine, article.url)
