@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from bot.engines.headline import clause_headline
 from bot.models import Article, Summary
-from bot.text.quotes import extract_quotes, verify_quotes
+from bot.text.quotes import key_quotes
 from bot.text.sentences import split_sentences
 from bot.text.words import content_terms, count_words
 
@@ -247,7 +247,7 @@ def summarize_extractive(article: Article, *, max_bullets: int = 3, max_quotes: 
     """Summarise ``article`` without an LLM: lead-weighted sentence selection plus verified quotes.
 
     3-5 bullets (``max_bullets`` clamped to that range, fewer only if the article is shorter),
-    up to ``max_quotes`` quotes that passed :func:`verify_quotes`.
+    up to ``max_quotes`` quotes that passed verification (:func:`bot.text.quotes.key_quotes`).
     """
     paragraphs = [p for p in article.paragraphs if p.strip()]
     title = article.title.strip()
@@ -258,11 +258,7 @@ def summarize_extractive(article: Article, *, max_bullets: int = 3, max_quotes: 
     if not bullets and (title or not headline):
         # Nothing sentence-like survived the filters (a very short text): use it as is.
         bullets = [clean_sentence(s) for s in split_sentences(article.text)[:n] if s.strip()]
-    quotes = []
-    if max_quotes > 0:
-        text = article.text
-        kept, _dropped = verify_quotes(extract_quotes(text, limit=max_quotes * 2), text)
-        quotes = kept[:max_quotes]
+    quotes = key_quotes(article.text, max_quotes)
     return Summary(
         headline=headline or (bullets[0].rstrip(".") if bullets else ""),
         bullets=bullets,

@@ -26,6 +26,7 @@ __all__ = [
     "QuoteSpan",
     "extract_quotes",
     "find_quote_spans",
+    "key_quotes",
     "normalize_for_match",
     "rank_quotes",
     "verify_quote",
@@ -276,3 +277,26 @@ def verify_quotes(quotes: list[Quote], article_text: str) -> tuple[list[Quote], 
         else:
             kept.append(verified)
     return kept, dropped
+
+
+def key_quotes(text: str, limit: int) -> list[Quote]:
+    """The quotes a reader is shown: the best ``limit`` of :func:`extract_quotes`, verified.
+
+    Twice as many candidates as shown are ranked, so a candidate that fails verification makes
+    room for the next best rather than leaving a gap.
+    """
+    if limit <= 0:
+        return []
+    candidates = [q for q in extract_quotes(text) if not _bare_fragment(q)]
+    kept, _dropped = verify_quotes(rank_quotes(candidates, limit * 2), text)
+    return kept[:limit]
+
+
+# A fragment woven into the reporter's sentence (it starts in lower case: 'expects results "in a
+# few weeks."') means little out of context; as a key quote it needs some substance of its own.
+_MIN_FRAGMENT_WORDS = 6
+
+
+def _bare_fragment(q: Quote) -> bool:
+    text = q.text.strip()
+    return text[:1].islower() and len(words(text)) < _MIN_FRAGMENT_WORDS

@@ -14,6 +14,7 @@ from bot.text.quotes import (
     MIN_QUOTE_WORDS,
     extract_quotes,
     find_quote_spans,
+    key_quotes,
     normalize_for_match,
     rank_quotes,
     verify_quote,
@@ -330,6 +331,22 @@ def test_rank_quotes_limit_and_diversity() -> None:
     assert {q.speaker for q in top} == {"Ann Lee", "Bob Stone"}
     assert rank_quotes(quotes, 0) == []
     assert rank_quotes([], 3) == []
+
+
+def test_key_quotes_skip_bare_fragments_woven_into_narration() -> None:
+    text = (
+        'The mayor said the bridge would reopen "in a few weeks." '
+        '"We have checked every cable twice and the engineers are satisfied," she said. '
+        'The closure was "a painful but necessary step for the whole city," she added.'
+    )
+    shown = [q.text for q in key_quotes(text, 3)]
+    # All three are attributed quotes ...
+    assert any("in a few weeks" in q.text for q in extract_quotes(text))
+    # ... but a four-word fragment means nothing on its own; a fuller fragment still shows.
+    assert not any("in a few weeks" in t for t in shown)
+    assert any(t.startswith("We have checked") for t in shown)
+    assert any("painful but necessary" in t for t in shown)
+    assert key_quotes(text, 0) == []
 
 
 def test_empty_text() -> None:
