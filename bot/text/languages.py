@@ -35,6 +35,7 @@ class Language:
     prequote_cues: tuple[str, ...] = ()  # unspaced scripts: 王毅表示：“…”
     speaker_markers: tuple[str, ...] = ()  # unspaced scripts: the particle after a subject
     title_suffixes: tuple[str, ...] = ()  # unspaced scripts: 山田太郎外相
+    adverbial_openers: tuple[str, ...] = ()  # unspaced scripts: 王丽华在仪式上表示 (在 …)
 
 
 def _tuple(data: dict[str, object], key: str) -> tuple[str, ...]:
@@ -53,7 +54,7 @@ def _load(name: str, text: str) -> Language:
         **{key: _tuple(data, key) for key in (
             "speech_verbs", "participles", "not_invertible", "after_quote_only", "according_to",
             "determiners", "definite", "titles", "negations", "quote_suffix_cues",
-            "prequote_cues", "speaker_markers", "title_suffixes")},
+            "prequote_cues", "speaker_markers", "title_suffixes", "adverbial_openers")},
     )
 
 

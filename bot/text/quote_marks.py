@@ -54,9 +54,11 @@ def _closing_position(text: str, i: int, width: int) -> bool:
     if before.isspace() and after.isspace():
         # 'ourselves? " she wrote': a loose mark right after the end of a sentence closes.
         return text[:i].rstrip()[-1:] in ".,?!…"
-    return not before.isspace() and after in _CLOSE_AFTER
+    return not before.isspace() and (after in _CLOSE_AFTER or bool(_PARTICLE_SCRIPT.match(after)))
 
 
+# Korean and Japanese attach a particle straight to a closing mark: "…"라고 말했다, "…"と述べた.
+_PARTICLE_SCRIPT = re.compile(r"[\u3040-\u30ff\uac00-\ud7a3]")
 _DOUBLE_MARK = re.compile(r"''|``|[\"“”„«»「」『』]")
 _SINGLE_MARK = re.compile(r"[‘’'‹›]")
 

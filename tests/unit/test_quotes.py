@@ -499,7 +499,7 @@ def test_verified_quotes_carry_the_article_marks() -> None:
     assert [(q.open_mark, q.close_mark) for q in kept] == [("«\u00a0", "\u00a0»")]
 
 
-@pytest.mark.parametrize("code", ["de", "fr", "es", "ru"])
+@pytest.mark.parametrize("code", ["de", "fr", "es", "ru", "ja", "zh", "ko"])
 def test_saved_pages_show_quotes_with_their_speakers_offline(code: str) -> None:
     """A saved page in another language, through extraction and the extractive engine."""
     data = Path(__file__).parents[1] / "data"
