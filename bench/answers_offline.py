@@ -31,8 +31,8 @@ DATA = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
 
 def baseline(article: Article, question: str) -> tuple[bool, list[str]]:
     sentences = [s for p in article.paragraphs for s in split_sentences(p)]
-    bm25 = BM25([content_terms(s) for s in sentences])
-    weights = dict.fromkeys(content_terms(question), 1.0)
+    bm25 = BM25([content_terms(s, article.language) for s in sentences])
+    weights = dict.fromkeys(content_terms(question, article.language), 1.0)
     best = max(range(len(sentences)), key=lambda i: bm25.score(i, weights))
     return True, [sentences[best]]
 
@@ -44,12 +44,13 @@ def ours(article: Article, question: str) -> tuple[bool, list[str]]:
     return True, split_sentences(answer.text.removeprefix(PREFIX))
 
 
-def score(found: bool, sentences: list[str], question: str, expected: str | None) -> tuple[bool, bool]:
+def score(found: bool, sentences: list[str], question: str, expected: str | None,
+          language: str | None) -> tuple[bool, bool]:
     if expected is None:
         return not found, not found
     holding = [s for s in sentences if expected in s]
-    asked = set(content_terms(question))
-    related = all(s in holding or asked & set(content_terms(s)) for s in sentences)
+    asked = set(content_terms(question, language))
+    related = all(s in holding or asked & set(content_terms(s, language)) for s in sentences)
     correct = found and bool(holding) and len(sentences) <= 2 and related
     return correct, correct and len(sentences) == 1
 
@@ -60,28 +61,32 @@ def main() -> None:
     args = ap.parse_args()
     with open(DATA, encoding="utf-8") as fh:
         data = json.load(fh)
-    articles = {a["id"]: Article(url=f"text:{a['id']}", title=a["title"], paragraphs=a["paragraphs"])
+    articles = {a["id"]: Article(url=f"text:{a['id']}", title=a["title"], paragraphs=a["paragraphs"],
+                                 language=a.get("language"))
                 for a in data["articles"]}
-    questions = data["questions"]
-    stated = sum(q["answer"] is not None for q in questions)
-    print(f"questions: {len(questions)} ({stated} stated in the article, "
-          f"{len(questions) - stated} not)")
-    for name, engine in (("baseline (best BM25 sentence)", baseline), ("offline answerer", ours)):
-        correct = exact = refused_right = 0
-        misses = []
-        for q in questions:
-            found, sentences = engine(articles[q["article"]], q["question"])
-            ok, ex = score(found, sentences, q["question"], q["answer"])
-            correct += ok
-            exact += ex
-            refused_right += q["answer"] is None and ok
-            if not ok:
-                misses.append(f"  {q['question']} -> {' '.join(sentences) or 'not covered'}")
-        n = len(questions)
-        print(f"{name:32s} accuracy {100 * correct / n:5.1f}%  exact {100 * exact / n:5.1f}%  "
-              f"'not in the article' right {refused_right}/{n - stated}")
-        if args.errors:
-            print("\n".join(misses))
+    english = [q for q in data["questions"] if not articles[q["article"]].language]
+    others = [q for q in data["questions"] if articles[q["article"]].language]
+    for label, questions in (("English", english), ("other languages (de fr es ru ja zh ko)", others)):
+        stated = sum(q["answer"] is not None for q in questions)
+        print(f"{label}: {len(questions)} questions ({stated} stated in the article, "
+              f"{len(questions) - stated} not)")
+        for name, engine in (("baseline (best BM25 sentence)", baseline), ("offline answerer", ours)):
+            correct = exact = refused_right = 0
+            misses = []
+            for q in questions:
+                article = articles[q["article"]]
+                found, sentences = engine(article, q["question"])
+                ok, ex = score(found, sentences, q["question"], q["answer"], article.language)
+                correct += ok
+                exact += ex
+                refused_right += q["answer"] is None and ok
+                if not ok:
+                    misses.append(f"  {q['question']} -> {' '.join(sentences) or 'not covered'}")
+            n = len(questions)
+            print(f"  {name:30s} accuracy {100 * correct / n:5.1f}%  exact {100 * exact / n:5.1f}%  "
+                  f"'not in the article' right {refused_right}/{n - stated}")
+            if args.errors:
+                print("\n".join(misses))
 
 
 if __name__ == "__main__":

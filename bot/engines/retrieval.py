@@ -11,9 +11,12 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import cache
+from typing import Protocol
 
 from bot.engines.extractive import clean_sentence, is_boilerplate, is_caption, is_heading
-from bot.models import Answer, Article, Quote
+from bot.models import Answer, Article, Quote, count_words
+from bot.text.languages import language
 from bot.text.quotes import extract_quotes, normalize_for_match, verify_quotes
 from bot.text.sentences import split_sentences
 from bot.text.words import content_terms
@@ -79,15 +82,16 @@ class _Sentence:
 
 def _sentences(article: Article) -> list[_Sentence]:
     out: list[_Sentence] = []
+    code = article.language
     for para in article.paragraphs:
         if is_caption(para) or is_heading(para.strip()):
             continue  # not article prose
         for raw in split_sentences(para):
             text = clean_sentence(raw)
             # clean_sentence only trims a prefix, so the text stays a verbatim substring.
-            if len(text.split()) < 4 or is_boilerplate(text) or text not in raw:
+            if count_words(text) < 4 or is_boilerplate(text) or text not in raw:
                 continue
-            out.append(_Sentence(len(out), text, content_terms(text)))
+            out.append(_Sentence(len(out), text, content_terms(text, code)))
     return out
 
 
@@ -102,6 +106,8 @@ _WHEN = re.compile(
     r"years|spring|summer|autumn|fall|winter|ago|century|decade|morning|afternoon|evening)\b"
     r"|\b\d{4}\b|\b\d{1,2}:\d\d\b"
 )
+_DIGITS_OR_CLOCK = re.compile(r"\d")
+_PAIRED_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7a3]")
 _NUMBER = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
     r"forty|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|billions|dozen|"
@@ -112,7 +118,7 @@ _NUMBER = re.compile(
 _NAME = re.compile(r"(?<=[\w,;:] )[A-Z][\w'’-]+|^[A-Z][\w'’-]+ [A-Z][\w'’-]+")
 
 # What a question's first words ask for, and what an answer must then contain.
-_KINDS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
+_KINDS: tuple[tuple[tuple[str, ...], Matcher], ...] = (
     (("how much", "how many", "how long", "how old", "how far", "how big", "how large",
       "how often", "how tall", "what percentage", "what share", "what price"), _NUMBER),
     (("when", "what time", "what year", "what day", "since when"), _WHEN),
@@ -121,24 +127,92 @@ _KINDS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
 )
 
 
-def answer_kind(question: str) -> re.Pattern[str] | None:
+class _CapitalizedWord:
+    """A capitalised word not at the start of its sentence, in any cased script ("Анна",
+    "Émile"): a name, where the language capitalises only names."""
+
+    _WORD = re.compile(r"(?<=[\w,;:] )([^\W\d_])[\w'’-]+")
+
+    def search(self, text: str) -> bool:
+        return any(m.group(1).isupper() for m in self._WORD.finditer(text))
+
+
+class _WordsOrPattern:
+    """Any of ``words`` (a language's month and day names) or ``pattern``."""
+
+    def __init__(self, words: tuple[str, ...], pattern: re.Pattern[str]) -> None:
+        self._words = re.compile(
+            r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.IGNORECASE
+        ) if words else None
+        self._pattern = pattern
+
+    def search(self, text: str) -> bool:
+        return bool(self._pattern.search(text) or (self._words and self._words.search(text)))
+
+
+class Matcher(Protocol):
+    def search(self, text: str, /) -> object: ...
+
+
+_ANY_NAME = _CapitalizedWord()
+
+
+@cache
+def _kinds_of(code: str) -> tuple[tuple[str, Matcher | None], ...]:
+    """How questions in this language ask for a number, a time, a place or a person, and what an
+    answer must then contain. Unspaced scripts have no capitals: a name can't be required."""
+    lang = language(code)
+    if lang is None:
+        return ()
+    unspaced = not lang.stemmer
+    by_kind: dict[str, Matcher | None] = {
+        "number": _NUMBER,
+        "time": _WordsOrPattern(lang.months, _DIGITS_OR_CLOCK),
+        "place": None if unspaced or lang.nouns_capitalized else _ANY_NAME,
+        "person": None if unspaced or lang.nouns_capitalized else _ANY_NAME,
+    }
+    # Longest first: "wie viel" before "wie".
+    pairs = [(w, by_kind.get(kind)) for kind, ws in lang.question_words for w in ws]
+    pairs.sort(key=lambda p: len(p[0]), reverse=True)
+    return tuple(pairs)
+
+
+def answer_kind(question: str, language_code: str | None = None) -> Matcher | None:
     """The kind of token the answer must contain (a number, a date, a place, a name), if any."""
-    q = " ".join(question.lower().split())
-    for starts, kind in _KINDS:
-        if q.startswith(starts):
-            return kind
+    q = " ".join(question.lower().split()).lstrip("¿¡«„\"' ")
+    if language_code in (None, "", "en"):
+        for starts, kind in _KINDS:
+            if q.startswith(starts):
+                return kind
+        return None
+    for word, matcher in _kinds_of(language_code):
+        if _PAIRED_SCRIPT.match(word):
+            if word in q:
+                return matcher
+        elif q.startswith(word) and not q[len(word) : len(word) + 1].isalnum():
+            return matcher
     return None
 
 
-def _query(question: str, context: str | None) -> tuple[dict[str, float], list[str]]:
+def _query(question: str, context: str | None, code: str | None = None) -> tuple[dict[str, float], list[str]]:
     """Term weights for BM25, and the question's own terms (for the coverage threshold)."""
-    own = [t for t in dict.fromkeys(content_terms(question)) if t not in _QUESTION_NOISE]
+    noise = _QUESTION_NOISE if code in (None, "", "en") else _noise_of(code)
+    own = [t for t in dict.fromkeys(content_terms(question, code)) if t not in noise]
     weights = dict.fromkeys(own, 1.0)
-    ctx = [t for t in dict.fromkeys(content_terms(context or "")) if t not in _QUESTION_NOISE]
+    ctx = [t for t in dict.fromkeys(content_terms(context or "", code)) if t not in noise]
     for t in ctx:
         weights.setdefault(t, CONTEXT_WEIGHT)
     # "What else did he say?" has no topic of its own: it continues the previous question.
     return weights, own or ctx
+
+
+@cache
+def _noise_of(code: str) -> frozenset[str]:
+    """A question's own words ("wie viel", "多少") are no topic: their terms are left out."""
+    lang = language(code)
+    if lang is None:
+        return frozenset()
+    return frozenset(t for _, ws in lang.question_words for w in ws for t in content_terms(w, code))
 
 
 def _quotes_within(article: Article, chosen: list[str]) -> list[Quote]:
@@ -151,8 +225,12 @@ def _quotes_within(article: Article, chosen: list[str]) -> list[Quote]:
 
 def _names_missing(question: str, article: Article) -> bool:
     """A name the question asks about ("the capital of Peru?") that the article never mentions
-    means the article can't answer, however well other words match."""
-    words = re.findall(r"[A-Za-z][\w'-]*", question)[1:]  # the first word is capitalised anyway
+    means the article can't answer, however well other words match. Not in a language that
+    capitalises every noun."""
+    lang = language(article.language)
+    if lang is not None and lang.nouns_capitalized:
+        return False
+    words = re.findall(r"[^\W\d_][\w'-]*", question)[1:]  # the first word is capitalised anyway
     names = {w for w in words if w[0].isupper() and len(w) > 2 and not w.isupper()}
     text = article.text.lower()
     return any(name.lower() not in text for name in names)
@@ -185,11 +263,11 @@ def answer_extractive(article: Article, question: str, *, context: str | None = 
     """
     not_found = Answer(text=NOT_COVERED, engine="extractive", found=False)
     sentences = _sentences(article)
-    weights, own = _query(question, context)
+    weights, own = _query(question, context, article.language)
     if not sentences or not own or _names_missing(question, article):
         return not_found
     bm25 = BM25([s.terms for s in sentences])
-    kind = answer_kind(question)
+    kind = answer_kind(question, article.language)
     first_seen: set[int] = set()
     for term in own:
         # The sentence that first mentions a term usually introduces it ("Spokesman Dmitry

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-__all__ = ["Language", "languages"]
+__all__ = ["Language", "language", "languages"]
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,12 @@ class Language:
     speaker_markers: tuple[str, ...] = ()  # unspaced scripts: the particle after a subject
     title_suffixes: tuple[str, ...] = ()  # unspaced scripts: 山田太郎外相
     adverbial_openers: tuple[str, ...] = ()  # unspaced scripts: 王丽华在仪式上表示 (在 …)
+    # For matching questions to sentences (the offline answerer):
+    stemmer: str = ""  # a Snowball algorithm ("german"); none for unspaced scripts
+    stopwords: tuple[str, ...] = ()
+    months: tuple[str, ...] = ()  # and other words that date a sentence ("gestern")
+    question_words: tuple[tuple[str, tuple[str, ...]], ...] = ()  # kind -> how questions ask
+    nouns_capitalized: bool = False  # German: a capital does not mark a name
 
 
 def _tuple(data: dict[str, object], key: str) -> tuple[str, ...]:
@@ -47,14 +53,19 @@ def _tuple(data: dict[str, object], key: str) -> tuple[str, ...]:
 def _load(name: str, text: str) -> Language:
     data = json.loads(text)
     pronouns = data.get("pronouns", {})
+    kinds = data.get("question_words", {})
     return Language(
         code=data.get("language", name),
+        stemmer=str(data.get("stemmer", "")),
+        nouns_capitalized=bool(data.get("nouns_capitalized", False)),
+        question_words=tuple((kind, tuple(str(w).lower() for w in ws)) for kind, ws in kinds.items()),
         male_pronouns=tuple(p.lower() for p in pronouns.get("m", [])),
         female_pronouns=tuple(p.lower() for p in pronouns.get("f", [])),
         **{key: _tuple(data, key) for key in (
             "speech_verbs", "participles", "not_invertible", "after_quote_only", "according_to",
             "determiners", "definite", "titles", "negations", "quote_suffix_cues",
-            "prequote_cues", "speaker_markers", "title_suffixes", "adverbial_openers")},
+            "prequote_cues", "speaker_markers", "title_suffixes", "adverbial_openers", "stopwords",
+            "months")},
     )
 
 
@@ -68,3 +79,12 @@ def languages() -> tuple[Language, ...]:
         if entry.name.endswith(".json")
     ]
     return tuple(sorted(loaded, key=lambda lang: lang.code != "en"))
+
+
+@cache
+def language(code: str | None) -> Language | None:
+    """The data of one language by its code ("de", "pt-BR" → "pt"), None when there is none."""
+    if not code:
+        return None
+    base = code.lower().replace("_", "-").split("-")[0]
+    return next((lang for lang in languages() if lang.code == base), None)

@@ -15,6 +15,7 @@ from functools import lru_cache
 import snowballstemmer
 
 from bot.models import count_words
+from bot.text import languages
 
 __all__ = ["HEADLINE_NOISE", "STOPWORDS", "content_terms", "count_words", "stem", "words"]
 
@@ -58,6 +59,44 @@ def stem(word: str) -> str:
     return str(stemmer.stemWord(word.replace("’", "'")))
 
 
-def content_terms(text: str) -> list[str]:
-    """Stemmed non-stop-words of ``text``, in order (duplicates kept)."""
-    return [stem(w) for w in words(text) if w not in STOPWORDS and not w.isdigit()]
+def content_terms(text: str, language: str | None = None) -> list[str]:
+    """Stemmed non-stop-words of ``text``, in order (duplicates kept).
+
+    English by default. With the code of another language that has a data file, its own stop
+    words and Snowball stemmer; in Chinese, Japanese and Korean, overlapping character pairs,
+    which match across the particles and inflections glued to words in those scripts.
+    """
+    lang = None if language in (None, "", "en") else languages.language(language)
+    if lang is None or lang.code == "en":
+        return [stem(w) for w in words(text) if w not in STOPWORDS and not w.isdigit()]
+    terms: list[str] = []
+    stop = _stopwords(lang.code)
+    for w in words(text):
+        if w.isdigit():
+            continue
+        if _PAIRED_SCRIPT.match(w):
+            # A pair of kana alone is grammar (particles, endings: "です", "すか"), not a topic.
+            pairs = (w[i : i + 2] for i in range(max(1, len(w) - 1)))
+            terms.extend(p for p in pairs if not _KANA_ONLY.fullmatch(p))
+        elif w not in stop:
+            terms.append(_stem_in(lang.stemmer, w) if lang.stemmer else w)
+    return terms
+
+
+_KANA_ONLY = re.compile(r"[\u3040-\u309f]+")
+_PAIRED_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7a3]")
+
+
+@lru_cache(maxsize=32)
+def _stopwords(code: str) -> frozenset[str]:
+    lang = languages.language(code)
+    return frozenset(lang.stopwords) if lang else frozenset()
+
+
+@lru_cache(maxsize=65536)
+def _stem_in(algorithm: str, word: str) -> str:
+    stemmers: dict[str, snowballstemmer.Stemmer] = getattr(_local, "by_language", None) or {}
+    _local.by_language = stemmers
+    if algorithm not in stemmers:
+        stemmers[algorithm] = snowballstemmer.stemmer(algorithm)
+    return str(stemmers[algorithm].stemWord(word))

@@ -127,7 +127,8 @@ def test_question_about_a_name_the_article_never_mentions(seed: Article) -> None
 # --- questions written for the test articles (the full set is scored by bench/answers_offline.py)
 
 QA = json.loads((Path(__file__).parents[1] / "data" / "quotes" / "answers.json").read_text("utf-8"))
-QA_ARTICLES = {a["id"]: Article(url=f"text:{a['id']}", title=a["title"], paragraphs=a["paragraphs"])
+QA_ARTICLES = {a["id"]: Article(url=f"text:{a['id']}", title=a["title"], paragraphs=a["paragraphs"],
+                               language=a.get("language"))
                for a in QA["articles"]}
 SUBSET = [
     "How much did the repairs cost?",  # the fact is in a sentence without the question's topic word
@@ -140,6 +141,19 @@ SUBSET = [
     "How much will a dose cost?",
     "When will regulators decide?",
     "How many patients died?",
+    # Other languages: their own question words, stop words and stems; character pairs in
+    # Chinese, Japanese and Korean.
+    "Wie hoch waren die Kosten?",
+    "Wie ist das Wetter in Paris?",
+    "Combien de véhicules emprunteront le pont chaque jour ?",
+    "Quand le pont a-t-il été inauguré ?",
+    "¿Cuánto costó la obra?",
+    "Когда открыли мост?",
+    "Какая погода будет завтра в Москве?",
+    "総工費はいくらですか？",
+    "每天有多少辆汽车经过大桥？",
+    "총 공사비는 얼마입니까?",
+    "내일 서울 날씨는 어떻습니까?",
 ]
 
 
