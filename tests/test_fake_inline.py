@@ -22,7 +22,8 @@ async def bot(fake_telegram: FakeTelegram) -> AsyncIterator[telegram.Bot]:
         yield b
 
 
-def article(result_id: str, text: str = "hello", *, markup: bool = False, html: bool = True) -> InlineQueryResultArticle:
+def article(result_id: str, text: str = "hello", *, markup: bool = False,
+            html: bool = True) -> InlineQueryResultArticle:  # fmt: skip
     keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("open", url="https://example.com/")]]) if markup else None
     content = InputTextMessageContent(text, parse_mode="HTML" if html else None)
     return InlineQueryResultArticle(result_id, f"title {result_id}", content, reply_markup=keyboard)
@@ -53,7 +54,7 @@ async def test_answers_are_checked_like_telegram(fake_telegram: FakeTelegram, bo
                                          cache_time=0, is_personal=True)  # fmt: skip
     answered = fake_telegram.answered_inline_queries[-1]
     assert answered["cache_time"] == 0 and answered["is_personal"] is True
-    with pytest.raises(BadRequest, match="(?i)query is too old"):  # one answer per query
+    with pytest.raises(BadRequest, match=r"(?i)query is too old"):  # one answer per query
         await bot.answer_inline_query(query, [])
 
 
@@ -77,11 +78,11 @@ async def test_a_picked_result_is_reported_and_edited_by_inline_message_id(
     assert await bot.edit_message_text("<b>done</b>", inline_message_id=inline_id, parse_mode="HTML") is True
     edited = fake_telegram.wait_for_inline_message(inline_id)
     assert edited.plain_text == "done" and edited.edits == ["⏳ <b>wait</b>"] and edited.reply_markup is None
-    with pytest.raises(BadRequest, match="(?i)not modified"):
+    with pytest.raises(BadRequest, match=r"(?i)not modified"):
         await bot.edit_message_text("<b>done</b>", inline_message_id=inline_id, parse_mode="HTML")
-    with pytest.raises(BadRequest, match="(?i)can't parse entities"):
+    with pytest.raises(BadRequest, match=r"(?i)can't parse entities"):
         await bot.edit_message_text("<i>open", inline_message_id=inline_id, parse_mode="HTML")
-    with pytest.raises(BadRequest, match="(?i)MESSAGE_ID_INVALID"):  # never sent, or sent without a keyboard
+    with pytest.raises(BadRequest, match=r"(?i)MESSAGE_ID_INVALID"):  # never sent, or sent without a keyboard
         await bot.edit_message_text("x", inline_message_id="AgAAAInvented")
 
 
