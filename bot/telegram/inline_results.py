@@ -49,7 +49,7 @@ def _article(result_id: str, title: str, text: str, *, description: str | None =
 
 def summary_text(result: SummaryResult) -> str:
     """The summary as one message (an inline message can't have a second part): blocks that don't
-    fit are left out, quotes first; the link is the button under it."""
+    fit are left out from the end (quotes, notes); the link is the button under it."""
     blocks = render.summary_blocks(result.article, result.summary, updated=result.updated, show_link=False)
     return render.pack(blocks)[0]
 

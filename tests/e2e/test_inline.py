@@ -63,6 +63,21 @@ def test_a_cached_link_gives_the_full_summary_at_once(
     assert links["💬 Ask the bot"].startswith(f"https://t.me/{BOT}?start=a_")
     assert summary_requests(fake_openai) == 1 and article_server.hits("/seed.html") == 1  # nothing made again
 
+    # a page found paywalled only after the answer: the sent "⏳" message says why, the link stays
+    article_server.delay("/paywall.html", 3)  # slower than an inline answer waits for its work
+    paywalled = article_server.url("/paywall.html")
+    query = fake_telegram.push_inline_query(READER, paywalled)
+    _, results = answered(fake_telegram, query)
+    assert [r["id"] for r in results] == ["pending", "link"]
+    inline_id = fake_telegram.choose_inline_result(query, "pending")
+    assert inline_id is not None
+    failed = fake_telegram.wait_for_inline_message(inline_id, lambda m: "paywall" in m.plain_text, timeout=30)
+    assert failed.plain_text.startswith("⚠️") and buttons(failed.reply_markup)["🌐 Read the original"] == paywalled
+    # asked again, the failure is known at once: one result that explains it
+    _, [known] = answered(fake_telegram, fake_telegram.push_inline_query(READER, paywalled))
+    assert known["title"] == texts.INLINE_FAILED_TITLE and "paywall" in known["description"]
+    assert not fake_telegram.errors
+
 
 def test_a_picked_pending_result_becomes_the_summary_and_its_deep_link_opens_the_article(
     bot_process, fake_telegram: FakeTelegram, fake_openai: FakeOpenAI, article_server: ArticleServer

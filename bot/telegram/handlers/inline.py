@@ -23,6 +23,7 @@ async def inline_query(update: Update, context: NewsContext) -> None:
     offer = await context.inline.offer(query.query, messages.limit_subject(update), language)
     answer = inline_results.answer(offer, language, context.bot.username)
     await answer_inline(update, answer)
+    log.info("inline query answered offer=%s", type(offer).__name__.lower())
 
 
 async def answer_inline(update: Update, answer: inline_results.Answer) -> None:
