@@ -128,8 +128,7 @@ class InlineSummaries:
         done, _ = await asyncio.wait({work}, timeout=self.grace)
         if not done:
             return Pending(url, host_of(url, fallback=url))
-        outcome = self._outcome(work, url)
-        return Ready(outcome, article_token(outcome.article_key)) if isinstance(outcome, SummaryResult) else outcome
+        return self._outcome(work, url)
 
     async def deliver(self, query: str, language: str) -> Ready | Failed:
         """The summary a picked "⏳" result turns into: the work its query started (or, in another
@@ -142,8 +141,7 @@ class InlineSummaries:
         except NewsbotError as exc:
             return Failed(exc.reason, url)
         await asyncio.wait({work})
-        outcome = self._outcome(work, url)
-        return Ready(outcome, article_token(outcome.article_key)) if isinstance(outcome, SummaryResult) else outcome
+        return self._outcome(work, url)
 
     def _start(self, url: str, language: str) -> asyncio.Task[SummaryResult]:
         """The summary of ``url`` under way in this process, started if it isn't."""
@@ -164,12 +162,13 @@ class InlineSummaries:
             work.exception()  # read here: a result nobody picked must not log "never retrieved"
 
     @staticmethod
-    def _outcome(work: asyncio.Task[SummaryResult], url: str) -> SummaryResult | Failed:
+    def _outcome(work: asyncio.Task[SummaryResult], url: str) -> Ready | Failed:
         if work.cancelled():  # shutting down
             return Failed(None, url)
         error = work.exception()
         if error is None:
-            return work.result()
+            result = work.result()
+            return Ready(result, article_token(result.article_key))
         if isinstance(error, NewsbotError):
             return Failed(error.reason, url)
         if isinstance(error, TimeoutError):
