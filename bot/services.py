@@ -18,6 +18,7 @@ from bot.app import AppServices
 from bot.app.access import Access
 from bot.app.conversations import Conversations
 from bot.app.digests import Digests
+from bot.app.inline import InlineSummaries
 from bot.app.preferences import Preferences
 from bot.app.stats import Stats
 from bot.app.subscriptions import Subscriptions
@@ -142,11 +143,12 @@ def build_digest(services: Services, transport: Transport | None) -> DigestServi
 def build_app(services: Services, digest: DigestService) -> AppServices:
     """The application services the Telegram edge calls, on this process's shared collaborators."""
     settings = services.settings
+    summaries = Summaries(services.pipeline, services.limits, deadline=settings.summary_deadline,
+                          links_per_minute=settings.links_per_minute)
     return AppServices(
         access=Access(settings),
         preferences=Preferences(services.chats, translates=services.llm is not None),
-        summaries=Summaries(services.pipeline, services.limits, deadline=settings.summary_deadline,
-                            links_per_minute=settings.links_per_minute),
+        summaries=summaries,
         conversations=Conversations(services.chats, services.documents, services.pipeline, services.limits,
                                     services.llm, settings),
         subscriptions=Subscriptions(services.subscriptions, services.poller, services.runs, services.clock,
@@ -154,4 +156,5 @@ def build_app(services: Services, digest: DigestService) -> AppServices:
         digests=Digests(digest, services.subscriptions, services.runs, services.clock, services.guard,
                         services.limits, per_hour=settings.digests_per_hour),
         stats=Stats(services.daily, settings),
+        inline=InlineSummaries(summaries),
     )  # fmt: skip

@@ -1,5 +1,5 @@
-"""The remaining Bot API methods: the bot itself, its commands, chat actions, callback and inline
-answers, chat members."""
+"""The remaining Bot API methods: the bot itself, its commands, chat actions, callback answers,
+chat members (inline answers: ``bot.playground.inline``)."""
 
 from __future__ import annotations
 
@@ -78,29 +78,6 @@ class ChatMethods(EmulatorState):
             )
             self._changed.notify_all()
         return True
-
-    def _m_answerInlineQuery(self, params: dict, files: dict) -> bool:
-        iq_id = str(params.get("inline_query_id") or "")
-        results = params.get("results")
-        with self._changed:
-            entry = self._inline_queries.get(iq_id)
-            if entry is None or entry["answered"]:
-                raise TelegramError(
-                    400,
-                    "Bad Request: query is too old and response timeout expired or query ID is invalid",
-                )
-            if not isinstance(results, list):
-                raise TelegramError(400, "Bad Request: can't parse results JSON object")
-            if len(results) > 50:
-                raise TelegramError(400, "Bad Request: RESULTS_TOO_MUCH")
-            ids = [str(r.get("id")) for r in results]
-            if len(set(ids)) != len(ids):
-                raise TelegramError(400, "Bad Request: RESULT_ID_DUPLICATE")
-            entry["answered"] = True
-            self.answered_inline_queries.append(dict(params))
-            self._changed.notify_all()
-        return True
-
 
     def _member_json(self, chat_id: int, user_id: int) -> dict[str, Any]:
         user = (

@@ -17,19 +17,22 @@ from __future__ import annotations
 from bot.playground.chat_methods import ChatMethods
 from bot.playground.delivery import UpdateDelivery
 from bot.playground.endpoint import HttpEndpoint
+from bot.playground.inline import InlineMethods
 from bot.playground.messages import MessageMethods
 from bot.playground.observe import Observation
 from bot.playground.users import UserSide
 
 
-class BotApiEmulator(UserSide, Observation, HttpEndpoint, MessageMethods, UpdateDelivery, ChatMethods):
+class BotApiEmulator(UserSide, Observation, HttpEndpoint, InlineMethods, MessageMethods, UpdateDelivery, ChatMethods):
     """Construct with a token, ``start()`` (or use as a context manager), point the bot at ``base_url``.
 
     Chat state: ``block_chat``, ``unblock_chat``, ``fail_chat``, ``migrate_chat``, ``set_admin``,
     ``set_flood_limits``. Pushing updates: ``push_message``, ``push_command``, ``push_reply``,
-    ``push_callback``, ``push_inline_query``, ``push_my_chat_member``, ``push_update``.
+    ``push_callback``, ``push_inline_query`` (then ``choose_inline_result``), ``push_my_chat_member``,
+    ``push_update``.
     Observing: ``calls``, ``calls_of``, ``errors``, ``count_429``, ``messages``, ``message``,
-    ``drafts``, ``answered_callbacks``, ``answered_inline_queries``, ``commands``,
+    ``drafts``, ``answered_callbacks``, ``answered_inline_queries``, ``inline_results``,
+    ``inline_message``/``wait_for_inline_message``, ``commands``,
     ``wait_for_messages``/``await_messages``, ``wait_for``/``await_for``, ``wait_for_call``.
     """
 

@@ -197,10 +197,16 @@ class MessageMethods(EmulatorState):
             stored.message_id = self._alloc_message_id(stored.chat_id)
             return self._save_new(stored)
 
-    def _bot_message(self, params: dict[str, Any], action: str) -> StoredMessage | None:
-        """Target of an edit; None for inline messages."""
-        if params.get("inline_message_id"):
-            return None
+    def _bot_message(self, params: dict[str, Any], action: str) -> StoredMessage:
+        """Target of an edit: a chat message, or one sent in inline mode (``inline_message_id``,
+        known only once the user picked a result that had a keyboard)."""
+        inline_id = params.get("inline_message_id")
+        if inline_id:
+            with self._lock:
+                inline = self._inline_messages.get(str(inline_id))
+            if inline is None:
+                raise TelegramError(400, "Bad Request: MESSAGE_ID_INVALID")
+            return inline
         chat_id = self._chat_id(params)
         message_id = params.get("message_id")
         if message_id is None:
@@ -217,8 +223,6 @@ class MessageMethods(EmulatorState):
         stored = self._bot_message(params, "edit")
         plain, ents = self._message_text(params)
         markup = self._check_markup(params.get("reply_markup"))
-        if stored is None:
-            return True
         if stored.kind != "text":
             raise TelegramError(400, "Bad Request: there is no text in the message to edit")
         with self._changed:
@@ -232,19 +236,22 @@ class MessageMethods(EmulatorState):
             stored.parse_mode = params.get("parse_mode")
             stored.reply_markup = markup  # omitting reply_markup removes the inline keyboard
             stored.link_preview_disabled = self._preview_disabled(params)
-            stored.raw = self._message_json(stored)
             self._changed.notify_all()
+            if params.get("inline_message_id"):
+                return True  # Telegram returns True for inline messages: they are in no chat of the bot's
+            stored.raw = self._message_json(stored)
             return copy.deepcopy(stored.raw)
 
     def _m_editMessageReplyMarkup(self, params: dict, files: dict) -> dict[str, Any] | bool:
         stored = self._bot_message(params, "edit")
         markup = self._check_markup(params.get("reply_markup"))
-        if stored is None:
-            return True
         with self._changed:
             if markup == stored.reply_markup:
                 raise TelegramError(400, NOT_MODIFIED)
             stored.reply_markup = markup
+            if params.get("inline_message_id"):
+                self._changed.notify_all()
+                return True
             stored.raw = self._message_json(stored)
             self._changed.notify_all()
             return copy.deepcopy(stored.raw)

@@ -74,6 +74,7 @@ class EmulatorState(ThreadedAiohttpServer):
             self._drafts: dict[int, list[dict[str, Any]]] = {}
             self._callbacks: dict[str, dict[str, Any]] = {}  # id -> {"answered": bool, ...}
             self._inline_queries: dict[str, dict[str, Any]] = {}
+            self._inline_messages: dict[str, StoredMessage] = {}  # sent via inline mode, by inline_message_id
             self.answered_callbacks: list[dict[str, Any]] = []
             self.answered_inline_queries: list[dict[str, Any]] = []
             self._commands: dict[tuple[str, str], list[dict[str, Any]]] = {}

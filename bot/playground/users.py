@@ -164,11 +164,12 @@ class UserSide(EmulatorState):
         first_name: str = "Alice",
         language_code: str | None = "en",
     ) -> str:
-        """Returns the inline query id."""
+        """The user types ``@bot query`` in any chat. Returns the inline query id (answer it, then
+        ``choose_inline_result`` picks one of the results)."""
         with self._lock:
             user = self._users.get(user_id) or self._register_user(user_id, first_name, language_code, None)
             iq_id = f"{next(self._counter)}{user_id % 100000:05d}"
-            self._inline_queries[iq_id] = {"answered": False}
+            self._inline_queries[iq_id] = {"answered": False, "user": dict(user), "query": query}
             iq: dict[str, Any] = {"id": iq_id, "from": dict(user), "query": query, "offset": offset}
             if chat_type:
                 iq["chat_type"] = chat_type

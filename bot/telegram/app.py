@@ -14,9 +14,11 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
+    ChosenInlineResultHandler,
     CommandHandler,
     ContextTypes,
     Defaults,
+    InlineQueryHandler,
     MessageHandler,
     TypeHandler,
     Updater,
@@ -42,7 +44,7 @@ from bot.telegram import buttons, texts
 from bot.telegram.catalog import DEFAULT, LANGUAGES, t
 from bot.telegram.context import NewsContext, install
 from bot.telegram.digest_sender import InBotDigest
-from bot.telegram.handlers import basic, feeds, links, opml, preferences, questions, router, schedule, stats
+from bot.telegram.handlers import basic, feeds, inline, links, opml, preferences, questions, router, schedule, stats
 from bot.telegram.intake import IntakeBot
 from bot.telegram.metered import MeteredRequest, count_update
 from bot.telegram.ratelimit import SharedRateLimiter
@@ -160,7 +162,9 @@ def register_handlers(app: NewsApplication) -> None:
     app.add_handler(buttons.on(Unsubscribe, feeds.unsubscribe_button))
     app.add_handler(buttons.on(MoreStories, schedule.more_stories_button))
     app.add_handler(buttons.on(PickLanguage, preferences.language_button))
-    app.add_handler(CallbackQueryHandler(buttons.outdated))  # after every action: data none of them took
+    app.add_handler(CallbackQueryHandler(buttons.outdated))
+    app.add_handler(InlineQueryHandler(inline.inline_query))
+    app.add_handler(ChosenInlineResultHandler(inline.chosen_result))  # after every action: data none of them took
     # Before the plain-message handler: .opml documents may have captions.
     app.add_handler(MessageHandler(filters.Document.FileExtension("opml") & ~filters.UpdateType.EDITED,
                                    opml.opml_document))  # fmt: skip

@@ -8,7 +8,7 @@ import html
 import logging
 import re
 
-from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Message
+from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 
@@ -65,6 +65,26 @@ async def edit_html(message: Message, text: str, markup: InlineKeyboardMarkup | 
     sent = await reply_html(target, text, markup) if target else await reply_html(message, text, markup, quote=False)
     await safe(message.delete(), "delete")
     return sent
+
+
+async def edit_inline_html(bot: Bot, inline_message_id: str, text: str, markup: InlineKeyboardMarkup | None) -> None:
+    """Edit a message sent in inline mode (it has no chat: Telegram names it by
+    ``inline_message_id``), retrying transient failures; HTML Telegram refuses goes as plain text."""
+
+    async def edit() -> None:
+        try:
+            await bot.edit_message_text(text, inline_message_id=inline_message_id, parse_mode=ParseMode.HTML,
+                                        reply_markup=markup, link_preview_options=NO_PREVIEW)  # fmt: skip
+        except BadRequest as exc:
+            if "not modified" in str(exc).lower():
+                return
+            if not _is_parse_error(exc):
+                raise
+            log.error("telegram rejected our HTML, sending plain text error=%s", exc)
+            await bot.edit_message_text(_plain(text), inline_message_id=inline_message_id, reply_markup=markup,
+                                        link_preview_options=NO_PREVIEW)  # fmt: skip
+
+    await retry.persist(edit, "edit inline")
 
 
 async def reply_html(

@@ -215,3 +215,19 @@ DIGEST_ON_NO_FEEDS = (
 QUIET_DAYS = "Done — on days with nothing new you get {what}."
 QUIET_DAYS_NOTE = "a one-line note"
 QUIET_DAYS_NOTHING = "no message"
+
+# -- inline mode (@bot <link> in any chat) -----------------------------------------------------------
+
+INLINE_HINT_TITLE = "Paste a news link"
+INLINE_HINT_DESCRIPTION = "Type a link after my name and I'll put its summary into this chat."
+INLINE_HINT_MESSAGE = "📰 To share a news summary in any chat, type @{bot} and paste the story's link."
+INLINE_NO_LINK_TITLE = "That isn't a link"
+INLINE_NO_LINK_DESCRIPTION = "Paste the link to a news story after my name."
+INLINE_FAILED_TITLE = "I can't summarize this link"
+INLINE_TOO_FAST_TITLE = "Too many links at once"
+INLINE_NOT_ALLOWED_TITLE = "This bot is private"
+INLINE_PENDING = "⏳ Summarizing {site}…"
+INLINE_PENDING_DESCRIPTION = "Send it now: it turns into the summary as soon as it's ready."
+INLINE_LINK_TITLE = "Just the link"
+INLINE_BUTTON_ORIGINAL = "🌐 Read the original"
+INLINE_BUTTON_ASK = "💬 Ask the bot"

@@ -11,10 +11,12 @@ from telegram.error import Forbidden
 from telegram.ext import ApplicationHandlerStop
 
 from bot import render
+from bot.app.inline import article_key_of
 from bot.store.guard import StoreUnavailable
-from bot.telegram import messages, retry, sender, texts
+from bot.telegram import inline_results, messages, retry, sender, texts
 from bot.telegram.catalog import t
 from bot.telegram.context import NewsContext
+from bot.telegram.handlers import inline, links
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +25,10 @@ async def start(update: Update, context: NewsContext) -> None:
     user = update.effective_user
     if update.effective_chat:
         await context.digests.resume_if_stopped(update.effective_chat.id)
+    token = context.args[0] if context.args else ""
+    if update.effective_message and article_key_of(token):  # "Ask the bot" under a shared summary
+        await links.open_shared(update, context, update.effective_message, token)
+        return
     name = f", {html.escape(user.first_name)}" if user and user.first_name else ""
     if update.effective_message:
         lang = await messages.language_of(update, context)
@@ -51,6 +57,8 @@ async def allowlist_gate(update: Update, context: NewsContext) -> None:
     log.info("update refused by allowlist user_id=%s", user_id)
     if update.callback_query:
         await update.callback_query.answer(texts.NOT_ALLOWED, show_alert=True)
+    elif update.inline_query:
+        await inline.answer_inline(update, inline_results.not_allowed(await messages.language_of(update, context)))
     elif update.effective_message and update.effective_chat and update.effective_chat.type == ChatType.PRIVATE:
         await update.effective_message.reply_text(texts.NOT_ALLOWED)
     raise ApplicationHandlerStop

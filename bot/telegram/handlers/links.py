@@ -172,3 +172,22 @@ async def entry_summary_button(press: Press[EntrySummary], context: NewsContext)
     await reply_with_summary(context, press.message, render.placeholder(url),
                              lambda: context.summaries.for_link(url, language),
                              lambda: context.summaries.ready_link(url, language))  # fmt: skip
+
+
+async def open_shared(update: Update, context: NewsContext, message: Message, token: str) -> None:
+    """/start <article token>, from "Ask the bot" under a summary shared in inline mode: the
+    article's summary here, and questions in this chat are about it from then on."""
+    language = await messages.language_of(update, context)
+    found = await context.inline.url_of_token(token)
+    if found is None:
+        await sender.reply_html(message, render.esc(t("ARTICLE_GONE", language)), quote=False)
+        return
+    _, url = found
+    verdict = await context.summaries.within_limit(messages.limit_subject(update))
+    if not verdict.allowed:
+        await sender.reply_html(message, render.esc(views.too_fast(texts.RATE_LIMITED_LINKS, verdict)))
+        return
+    await context.conversations.close(message.chat_id)
+    await reply_with_summary(context, message, render.placeholder(url),
+                             lambda: context.summaries.for_link(url, language),
+                             lambda: context.summaries.ready_link(url, language))  # fmt: skip
