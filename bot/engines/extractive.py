@@ -119,9 +119,11 @@ class _Sentence:
     terms: list[str]
 
 
-def _candidates(paragraphs: list[str], title: str = "", min_words: int = _MIN_WORDS) -> list[_Sentence]:
+def _candidates(
+    paragraphs: list[str], title: str = "", min_words: int = _MIN_WORDS, language: str | None = None
+) -> list[_Sentence]:
     out: list[_Sentence] = []
-    title_key = " ".join(content_terms(title))
+    title_key = " ".join(content_terms(title, language))
     for para in paragraphs:
         if is_caption(para):
             continue
@@ -132,7 +134,7 @@ def _candidates(paragraphs: list[str], title: str = "", min_words: int = _MIN_WO
                 continue
             if is_heading(text):
                 continue  # a caption or heading, not a sentence
-            terms = content_terms(text)
+            terms = content_terms(text, language)
             if title_key and " ".join(terms) == title_key:
                 continue  # the headline repeated as the first paragraph
             out.append(_Sentence(len(out), text, terms))
@@ -178,11 +180,12 @@ def _overlap(a: list[str], b: list[str]) -> float:
 
 
 def _choose(
-    sentences: list[_Sentence], n: int, title: str, avoid: list[list[str]], *, topic: str = ""
+    sentences: list[_Sentence], n: int, title: str, avoid: list[list[str]], *, topic: str = "",
+    language: str | None = None,
 ) -> list[str]:
     """The ``n`` best of ``sentences``, none saying what a chosen one (or ``avoid``) says;
     ``topic`` (default: ``title``) is what the story is about."""
-    scores = _score(sentences, set(content_terms(topic or title)))
+    scores = _score(sentences, set(content_terms(topic or title, language)))
     ranked = [s for _, s in sorted(zip(scores, sentences, strict=True), key=lambda pair: -pair[0])]
     chosen: list[_Sentence] = []
     for s in ranked:
@@ -202,10 +205,11 @@ def _novelty(terms: list[str], seen: list[str]) -> float:
     return len(uniq - set(seen)) / len(uniq) if uniq else 0.0
 
 
-def _sentences(paragraphs: list[str], n: int, title: str) -> list[_Sentence]:
-    sentences = _candidates(paragraphs, title)
+def _sentences(paragraphs: list[str], n: int, title: str, language: str | None = None) -> list[_Sentence]:
+    sentences = _candidates(paragraphs, title, language=language)
     if len(sentences) < n:
-        sentences = _candidates(paragraphs, title, min_words=3)  # a short text: take what there is
+        # a short text: take what there is
+        sentences = _candidates(paragraphs, title, min_words=3, language=language)
     return sentences
 
 
@@ -225,13 +229,16 @@ def _lead_headline(sentences: list[_Sentence]) -> tuple[str, int] | None:
     return None
 
 
-def _headline_and_bullets(paragraphs: list[str], n: int, title: str) -> tuple[str, list[str]]:
-    sentences = _sentences(paragraphs, n, title)
+def _headline_and_bullets(
+    paragraphs: list[str], n: int, title: str, language: str | None = None
+) -> tuple[str, list[str]]:
+    """The headline and bullets; words are compared in ``language`` (its stop words and stems)."""
+    sentences = _sentences(paragraphs, n, title, language)
     if title:
-        return title, _choose(sentences, n, title, [content_terms(title)])
+        return title, _choose(sentences, n, title, [content_terms(title, language)], language=language)
     lead = _lead_headline(sentences)
     if lead is None:  # no short clause in the lead: its first sentence, whole
-        bullets = _choose(sentences, n, "", [])
+        bullets = _choose(sentences, n, "", [], language=language)
         return (bullets[0].rstrip(".") if bullets else ""), bullets[1:]
     head, source = lead
     # The headline is the lead's main clause, so it is the first of the summary's n lines; the
@@ -240,7 +247,8 @@ def _headline_and_bullets(paragraphs: list[str], n: int, title: str) -> tuple[st
     # so bullets are ranked against all of it; only the headline itself must not be repeated.
     rest = [s for s in sentences if s.index != source]
     topic = sentences[source].text
-    return head, _choose(rest, max(2, n - 1), head, [content_terms(head)], topic=topic)
+    return head, _choose(rest, max(2, n - 1), head, [content_terms(head, language)], topic=topic,
+                         language=language)
 
 
 def summarize_extractive(article: Article, *, max_bullets: int = 3, max_quotes: int = 3) -> Summary:
@@ -254,7 +262,7 @@ def summarize_extractive(article: Article, *, max_bullets: int = 3, max_quotes: 
     if not title and len(paragraphs) > 1 and is_heading(paragraphs[0].strip()):
         title, paragraphs = paragraphs[0].strip(), paragraphs[1:]  # pasted text with its headline
     n = min(5, max(3, max_bullets))
-    headline, bullets = _headline_and_bullets(paragraphs, n, title)
+    headline, bullets = _headline_and_bullets(paragraphs, n, title, article.language)
     if not bullets and (title or not headline):
         # Nothing sentence-like survived the filters (a very short text): use it as is.
         bullets = [clean_sentence(s) for s in split_sentences(article.text)[:n] if s.strip()]

@@ -51,3 +51,17 @@ def test_content_terms_drop_stop_words_and_numbers() -> None:
 
 def test_headline_tokens_drop_headline_noise() -> None:
     assert tokens("LIVE updates: Flooding closes bridges") == {"flood", "close", "bridg"}
+
+
+def test_content_terms_in_the_article_language() -> None:
+    # German: its own stop words go and its stemmer joins "Kosten" and "kostet".
+    assert content_terms("Die Kosten der Brücke", "de") == ["kost", "bruck"]
+    assert content_terms("Die Brücke kostet viel", "de") == ["bruck", "kost", "viel"]
+    # Read as English, the German function words would count as topic words.
+    assert "die" in content_terms("Die Kosten der Brücke")
+    # Russian inflections meet at one stem.
+    assert content_terms("мост", "ru") == content_terms("мосту", "ru")
+    # Unspaced scripts: overlapping character pairs, kana-only pairs (grammar) left out.
+    assert content_terms("総工費はいくらですか", "ja") == ["総工", "工費", "費は"]
+    # A language without a data file is read as English.
+    assert content_terms("The talks", "xx") == content_terms("The talks")
