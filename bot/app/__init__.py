@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from bot.app.access import Access
 from bot.app.conversations import Conversations
 from bot.app.digests import Digests
+from bot.app.follows import Follows
 from bot.app.preferences import Preferences
 from bot.app.stats import Stats
 from bot.app.subscriptions import Subscriptions
@@ -28,3 +29,4 @@ class AppServices:
     subscriptions: Subscriptions
     digests: Digests
     stats: Stats
+    follows: Follows

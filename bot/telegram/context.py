@@ -11,6 +11,7 @@ from bot.app import AppServices
 from bot.app.access import Access
 from bot.app.conversations import Conversations
 from bot.app.digests import Digests
+from bot.app.follows import Follows
 from bot.app.preferences import Preferences
 from bot.app.stats import Stats
 from bot.app.subscriptions import Subscriptions
@@ -57,3 +58,7 @@ class NewsContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], 
     @property
     def stats(self) -> Stats:
         return self._services.stats
+
+    @property
+    def follows(self) -> Follows:
+        return self._services.follows
