@@ -40,13 +40,20 @@ _VOLATILE = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"\w+", re.UNICODE)
+# Advertising inside the article body: a label opening the line, or a sales pitch.
+_AD = re.compile(
+    r"(?i)^\W*(?:advertisement|advertising|ad|sponsored(?:\s+(?:content|by))?|promoted|promotion|paid\s+(?:post|content)"
+    r"|partner\s+content|anzeige|werbung|publicité|publicidad|реклама)\b\s*[:|–—-]"
+    r"|(?i:\bfree\s+trial\b|\bpromo(?:tion)?\s+code\b|\b(?:buy|shop|order)\s+now\b|\bpremium\s+(?:plan|subscription|membership)\b"
+    r"|\b\d+\s?%\s+off\b)"
+)
 
 
 def fingerprint(sentence: str) -> str:
     """The sentence as compared: its words, lower-case, without times and dates; "" when the
     sentence is not worth comparing (too short, boilerplate, a heading or headline list)."""
     text = clean_sentence(sentence)
-    if not text or is_boilerplate(text) or is_heading(text):
+    if not text or is_boilerplate(text) or is_heading(text) or _AD.search(text):
         return ""
     words = _WORD.findall(_VOLATILE.sub(" ", text.lower()))
     return " ".join(words) if len(words) >= MIN_WORDS else ""
@@ -98,8 +105,12 @@ def compare(old_title: str, old: list[str], new_title: str, new: list[str]) -> C
     new_keys = {key for _, key in after}
     added = list(dict.fromkeys(text for text, key in after if key not in old_keys))
     removed = list(dict.fromkeys(text for text, key in before if key not in new_keys))
-    facts = select_sentences(added, min(MAX_FACTS, len(added)), title=new_title) if added else []
-    return Change(old_title, new_title, added, removed, facts, new_quotes("\n\n".join(old), "\n\n".join(new)))
+    quotes = new_quotes("\n\n".join(old), "\n\n".join(new))
+    # A sentence carrying a new quote is shown as that quote, with its speaker, not as a fact too.
+    quoted = [normalize_for_match(q.text) for q in quotes]
+    plain = [s for s in added if not any(q in normalize_for_match(s) for q in quoted)]
+    facts = select_sentences(plain, min(MAX_FACTS, len(plain)), title=new_title) if plain else []
+    return Change(old_title, new_title, added, removed, facts, quotes)
 
 
 def new_quotes(old_text: str, new_text: str) -> list[Quote]:

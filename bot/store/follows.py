@@ -9,6 +9,7 @@ Keys (under PREFIX ``follow:``):
 * ``inbox:<chat>`` hash — ``<key>|<version>`` → JSON update not yet delivered; ``outbox`` zset —
   chat → epoch from which its inbox may be sent (later at night);
 * ``claim:<key>`` / ``sendclaim:<chat>`` — locks of a running check / delivery;
+* ``seq`` — a counter ordering follows;
 * ``night:<chat>`` — the chat wants updates at night too; ``lang:<chat>`` — its language at the
   last follow (when it never chose one with /language).
 
@@ -114,11 +115,9 @@ class FollowStore:
 
     async def following(self, chat_id: int) -> list[Followed]:
         raw: dict[str, str] = await cast(Awaitable[dict[str, str]], self.redis.hgetall(_k("chat", chat_id)))
-        out = []
-        for key, payload in raw.items():
-            data = json.loads(payload)
-            out.append(Followed(key, data["url"], data.get("title", ""), _dt(data.get("since")) or datetime.now(UTC)))
-        return sorted(out, key=lambda f: f.since)
+        entries = sorted(((key, json.loads(payload)) for key, payload in raw.items()), key=lambda e: e[1].get("seq", 0))
+        return [Followed(key, data["url"], data.get("title", ""), _dt(data.get("since")) or datetime.now(UTC))
+                for key, data in entries]  # fmt: skip
 
     async def count(self, chat_id: int) -> int:
         return int(await cast(Awaitable[int], self.redis.hlen(_k("chat", chat_id))))
@@ -128,7 +127,8 @@ class FollowStore:
 
     async def follow(self, chat_id: int, story: Story, now: datetime, first_check: datetime) -> None:
         """Add the follower; the story (with its baseline text) is created by the first follower."""
-        entry = json.dumps({"url": story.url, "title": story.title, "since": _ts(now)}, ensure_ascii=False)
+        seq = await self.redis.incr(_k("seq"))  # the order of follows, also within one clock tick
+        entry = json.dumps({"url": story.url, "title": story.title, "since": _ts(now), "seq": seq}, ensure_ascii=False)
         created = await cast(Awaitable[bool], self.redis.hsetnx(_k("story", story.key), "url", story.url))
         pipe = self.redis.pipeline(transaction=True)
         if created:
