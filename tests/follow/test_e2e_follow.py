@@ -18,8 +18,8 @@ from saq.queue.redis import RedisQueue
 from bot.callbacks import Follow, NightUpdates, Unfollow, decode
 from bot.follow.jobs import TICK_QUEUE, WORK_QUEUE, follow_tick
 from tests.digest.e2e_support import DigestWorld, at
-from tests.follow.pages import NEW_FACT, NEW_TITLE, TITLE, page
 from tests.fakes.waiting import wait_until
+from tests.follow.pages import NEW_FACT, NEW_TITLE, TITLE, page
 
 pytestmark = pytest.mark.e2e
 
@@ -77,8 +77,8 @@ def test_followers_get_one_update_per_material_change_from_one_check_per_interva
     hits = article_server.hits(PATH)
 
     # Only the timestamp, the comment count and an ad block change: checked once, nobody told
-    article_server.add(PATH, page(updated="Updated 09:52 GMT", comments=31,
-                                  ad="Sponsored: the Valley Courier premium plan, now 50% off for new readers."))  # fmt: skip
+    advert = "Sponsored: the Valley Courier premium plan, now 50% off for new readers."
+    article_server.add(PATH, page(updated="Updated 09:52 GMT", comments=31, ad=advert))
     world.set_clock(start + timedelta(minutes=5))
     quiesce_follow(world)
     assert article_server.hits(PATH) == hits + 1
