@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from bot import render
 from bot.app.follows import Listing
+from bot.follow.changes import Change
+from bot.follow.service import update_of
 from bot.models import Part, Quote
 from bot.store.follows import Update
 from bot.telegram.catalog import t
@@ -55,6 +57,11 @@ def render_updates(updates: list[Update], language: str) -> Part:
     stories = ["\n\n".join(_story(update, language)) for update in _merged(updates)]
     parts = render.pack(stories, sep="\n\n———\n\n")
     return Part(parts[0])  # only by many stories at once: what doesn't fit is dropped, not split
+
+
+def change_view(change: Change, url: str, language: str) -> str:
+    """What 🔄 found changed since the user's summary, in the same words as a follower's update."""
+    return "\n\n".join(_story(update_of("", 0, url, change), language))
 
 
 def listing_text(listing: Listing, language: str) -> str:

@@ -15,7 +15,7 @@ import pytest
 import redis.asyncio as redis_async
 from saq.queue.redis import RedisQueue
 
-from bot.callbacks import Follow, NightUpdates, Unfollow, decode
+from bot.callbacks import Follow, NightUpdates, Refresh, Unfollow, decode
 from bot.follow.jobs import TICK_QUEUE, WORK_QUEUE, follow_tick
 from tests.digest.e2e_support import DigestWorld, at
 from tests.fakes.waiting import wait_until
@@ -158,3 +158,22 @@ def test_an_update_at_night_waits_for_the_morning(bot_process, fake_telegram, ar
     quiesce_follow(world)
     [update] = fake_telegram.wait_for_messages(chat, 1, predicate=lambda m: "Updated:" in (m.plain_text or ""))
     assert "emergency channel" in update.plain_text
+
+
+def test_refresh_shows_what_changed_like_a_follow_update(bot_process, fake_telegram, article_server, redis_url,
+                                                         tmp_path):  # fmt: skip
+    world = DigestWorld(redis_url, fake_telegram, article_server, tmp_path)
+    url = article_server.add(PATH, page())
+    bot_process(env=world.env(REFRESH_INTERVAL=0))
+    chat = 4401
+    summary, _ = summary_follow_button(world, chat, url)
+    refresh = next(d for d in summary.callback_data if isinstance(decode(d), Refresh))
+
+    article_server.add(PATH, page(updated="Updated 10:15 GMT", comments=80))  # nothing material
+    fake_telegram.push_callback(chat, summary.message_id, refresh)
+    fake_telegram.wait_for(lambda _: fake_telegram.message(chat, summary.message_id).edits)  # redone in place
+    article_server.add(PATH, page(title=NEW_TITLE, extra=[NEW_FACT]))
+    fake_telegram.push_callback(chat, summary.message_id, refresh)
+    [view] = fake_telegram.wait_for_messages(chat, 1, 30, predicate=lambda m: "Updated:" in (m.plain_text or ""))
+    assert f"{TITLE} → {NEW_TITLE}" in view.plain_text and "emergency channel" in view.plain_text
+    assert len(updates(world, chat)) == 1  # the first, immaterial change showed no "what changed"
