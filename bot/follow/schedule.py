@@ -35,7 +35,7 @@ def next_check(started: datetime, last_change: datetime | None, now: datetime, *
     age = now - started
     if age >= stop_after or now - max(started, last_change or started) >= idle_after:
         return None
-    return min(now + interval_at(age), started + stop_after)
+    return now + interval_at(age)
 
 
 def checks_over_life(*, stop_after: timedelta, idle_after: timedelta, changes_every: timedelta | None) -> int:
