@@ -21,6 +21,7 @@ HELP = (
     "<b>Summaries</b>\n"
     "• Send a news link — I reply with a summary and verified quotes.\n"
     "• /summarize &lt;link&gt; — the same, also in groups.\n"
+    "• 🔔 Follow under a summary, or /follow &lt;link&gt; — I tell you when the story changes; /following.\n"
     "• Paste a long article text to summarize it.\n"
     "• /language — the language I write in (and, with an LLM, summaries).\n\n"
     "<b>Questions</b>\n"
