@@ -9,10 +9,11 @@ an unchanged page a 304; a changed body is compared sentence by sentence (``chan
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -22,6 +23,7 @@ from bot import cpu
 from bot.config import Settings
 from bot.digest.clock import Clock
 from bot.digest.delivery import ChatGone, Courier, RejectedMessage
+from bot.engines.llm_whatsnew import whats_new_llm
 from bot.errors import NewsbotError
 from bot.extract import extract_article
 from bot.follow.changes import Change, compare
@@ -147,7 +149,8 @@ class FollowService:
         if article.text_hash == story.text_hash and article.title == story.title:
             await self.store.record(story, next_check=following)
             return "unchanged"
-        change = await self.changes(story.title, story.paragraphs, article)
+        old_title, old = story.title, story.paragraphs
+        change = await self.changes(old_title, old, article)
         story.paragraphs, story.text_hash, story.title = article.paragraphs, article.text_hash, article.title
         if not change.material:
             await self.store.record(story, next_check=following)
@@ -157,10 +160,34 @@ class FollowService:
         story.last_change = now
         following = next_check(story.started, now, now, stop_after=self.stop_after, idle_after=self.idle_after)
         update = update_of(story.key, story.version, story.url, change)
-        await self.store.record(story, next_check=following, update=update, fans=fans, deliver_at=now)
+        updates = await self._per_follower(update, fans, old_title, old, article)
+        await self.store.record(story, next_check=following, updates=updates, deliver_at=now)
         log.info("followed story changed key=%s version=%d added=%d removed=%d followers=%d", story.key,
                  story.version, len(change.added), len(change.removed), len(fans))  # fmt: skip
         return "changed"
+
+    async def language(self, chat_id: int) -> str:
+        return await self.chats.language(chat_id) or await self.store.language(chat_id) or "en"
+
+    async def _per_follower(self, update: Update, fans: list[int], old_title: str, old: list[str],
+                            new: Article) -> dict[int, Update]:  # fmt: skip
+        """Each follower's update: with an LLM, a short "what's new" in their language (one call
+        per language and change, not per follower); without one, or when it fails, the offline
+        view (the ranked new sentences) alone."""
+        languages = {chat: await self.language(chat) for chat in fans}
+        texts: dict[str, str] = {}
+        llm = self.pipeline.llm
+        for language in sorted(set(languages.values())) if llm is not None else []:
+            assert llm is not None
+            try:
+                async with asyncio.timeout(self.settings.summary_deadline):
+                    texts[language] = await whats_new_llm(
+                        llm, old_title=old_title, old=old, new_title=new.title, new=new.paragraphs,
+                        language=language, token_budget=self.settings.llm_article_token_budget,
+                    )  # fmt: skip
+            except (NewsbotError, TimeoutError) as exc:
+                log.info("what's new by llm failed, offline view key=%s error=%s", update.key, exc)
+        return {chat: replace(update, whats_new=texts.get(languages[chat], "")) for chat in fans}
 
     async def changes(self, old_title: str, old: list[str], new: Article) -> Change:
         return await cpu.run(compare, old_title, old, new.title, new.paragraphs, what="compare versions")
@@ -199,7 +226,7 @@ class FollowService:
             if until is not None:
                 await self.store.postpone(chat_id, until)
                 return "night"
-            language = await self.chats.language(chat_id) or await self.store.language(chat_id) or "en"
+            language = await self.language(chat_id)
             updates = sorted(inbox.values(), key=lambda u: (u.key, u.version))
             try:
                 await self.courier.send(chat_id, self.render(updates, language))

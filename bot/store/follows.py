@@ -170,18 +170,19 @@ class FollowStore:
     def claim(self, key: str) -> Lock:
         return Lock(self.redis, _k("claim", key), timeout=CLAIM_TTL, blocking=False, thread_local=False)
 
-    async def record(self, story: Story, *, next_check: datetime | None, update: Update | None = None,
-                     fans: list[int] | None = None, deliver_at: datetime | None = None) -> None:  # fmt: skip
+    async def record(
+        self, story: Story, *, next_check: datetime | None, updates: dict[int, Update] | None = None,
+        deliver_at: datetime | None = None,
+    ) -> None:  # fmt: skip
         """Store what a check saw (and, for a material change, every follower's inbox entry) at once."""
         pipe = self.redis.pipeline(transaction=True)
         pipe.hset(_k("story", story.key), mapping=story.fields())
         if next_check is not None:
             pipe.zadd(_k("due"), {story.key: next_check.timestamp()})
-        if update is not None:
-            at = (deliver_at or datetime.now(UTC)).timestamp()
-            for chat in fans or []:
-                pipe.hset(_k("inbox", chat), f"{update.key}|{update.version}", update.dumps())
-                pipe.zadd(_k("outbox"), {str(chat): at}, lt=True)  # LT still adds a missing chat
+        at = (deliver_at or datetime.now(UTC)).timestamp()
+        for chat, update in (updates or {}).items():
+            pipe.hset(_k("inbox", chat), f"{update.key}|{update.version}", update.dumps())
+            pipe.zadd(_k("outbox"), {str(chat): at}, lt=True)  # LT still adds a missing chat
         await pipe.execute()
         if next_check is None:
             await self.end(story.key)

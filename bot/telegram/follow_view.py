@@ -20,9 +20,9 @@ def _story(update: Update, language: str) -> list[str]:
     if update.old_title and update.new_title and update.old_title != update.new_title:
         old, new = render.esc(update.old_title), render.esc(update.new_title)
         blocks.append(t("UPDATE_HEADLINE", language, old=old, new=new))
-    if update.whats_new:
-        blocks.append(render.esc(update.whats_new))
-    if update.facts:
+    if update.whats_new:  # the LLM's account of the change stands in for the ranked sentences
+        blocks.append(f"{t('UPDATE_FACTS', language)}\n{render.esc(update.whats_new)}")
+    elif update.facts:
         bullets = "\n".join(f"• {render.esc(fact)}" for fact in update.facts[:MAX_FACTS_SHOWN])
         blocks.append(f"{t('UPDATE_FACTS', language)}\n{bullets}")
     if update.quotes:

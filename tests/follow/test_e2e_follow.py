@@ -9,6 +9,7 @@ bot has looked.
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import timedelta
 
 import pytest
@@ -17,7 +18,7 @@ from saq.queue.redis import RedisQueue
 
 from bot.callbacks import Follow, NightUpdates, Refresh, Unfollow, decode
 from bot.follow.jobs import TICK_QUEUE, WORK_QUEUE, follow_tick
-from tests.digest.e2e_support import DigestWorld, at
+from tests.digest.e2e_support import DigestWorld, at, llm_responder
 from tests.fakes.waiting import wait_until
 from tests.follow.pages import NEW_FACT, NEW_TITLE, TITLE, page
 
@@ -27,6 +28,9 @@ DAY = "2026-03-02"
 PATH = "/news/dam-breach.html"
 WORK_PENDING = RedisQueue(redis_async.Redis(), name=WORK_QUEUE).namespace("incomplete")
 QUOTE_WORDS = "found eleven people alive"
+NO_LLM = {"OPENAI_BASE_URL": "", "OPENAI_API_KEY": ""}
+QUOTE = ("“We have reached every house on the lower streets and found eleven people alive,” said Tomas "
+         "Verhoeven, the head of the regional rescue service.")  # fmt: skip
 
 
 def quiesce_follow(world: DigestWorld, rounds: int = 2, timeout: float = 30.0) -> list[dict[str, int]]:
@@ -62,8 +66,8 @@ def test_followers_get_one_update_per_material_change_from_one_check_per_interva
     start = at(DAY, "09:45")
     world.set_clock(start)
     url = article_server.add(PATH, page())
-    bot_process(env=world.env())  # replies, and a follow worker of its own
-    worker = bot_process(env=world.env(), args=("worker",), wait=False, name="worker")
+    bot_process(env=world.env(**NO_LLM))  # replies, and a follow worker of its own
+    worker = bot_process(env=world.env(**NO_LLM), args=("worker",), wait=False, name="worker")
     worker.wait_for_log("digest worker running", 20)
     alice, bob = 4101, 4102
 
@@ -87,10 +91,7 @@ def test_followers_get_one_update_per_material_change_from_one_check_per_interva
     assert updates(world, alice) == [] and updates(world, bob) == []
 
     # A paragraph and a quote are added and the headline rewritten: one update each
-    article_server.add(PATH, page(title=NEW_TITLE, updated="Updated 10:01 GMT", comments=35,
-                                  extra=[NEW_FACT, "“We have reached every house on the lower streets and "
-                                         "found eleven people alive,” said Tomas Verhoeven, the head of the "
-                                         "regional rescue service."]))  # fmt: skip
+    article_server.add(PATH, page(title=NEW_TITLE, updated="Updated 10:01 GMT", comments=35, extra=[NEW_FACT, QUOTE]))
     world.set_clock(start + timedelta(minutes=10))
     quiesce_follow(world)
     assert article_server.hits(PATH) == hits + 2
@@ -145,7 +146,7 @@ def test_an_update_at_night_waits_for_the_morning(bot_process, fake_telegram, ar
     start = at(DAY, "22:30", "Europe/Berlin")
     world.set_clock(start)
     url = article_server.add(PATH, page())
-    bot_process(env=world.env())
+    bot_process(env=world.env(**NO_LLM))
     chat = 4301
     assert "Europe/Berlin" in world.command(chat, "/timezone Europe/Berlin").plain_text
     assert "Following" in world.command(chat, f"/follow {url}").plain_text
@@ -177,3 +178,35 @@ def test_refresh_shows_what_changed_like_a_follow_update(bot_process, fake_teleg
     [view] = fake_telegram.wait_for_messages(chat, 1, 30, predicate=lambda m: "Updated:" in (m.plain_text or ""))
     assert f"{TITLE} → {NEW_TITLE}" in view.plain_text and "emergency channel" in view.plain_text
     assert len(updates(world, chat)) == 1  # the first, immaterial change showed no "what changed"
+
+
+def test_with_an_llm_the_update_says_whats_new_in_a_few_words(
+    bot_process, fake_telegram, fake_openai, article_server, redis_url, tmp_path
+):
+    world = DigestWorld(redis_url, fake_telegram, article_server, tmp_path)
+    asked: list[str] = []
+
+    def responder(request):
+        if "whats_new" not in json.dumps(request.get("response_format", {})):
+            return llm_responder(request)
+        asked.append(request["messages"][-1]["content"])
+        return {"whats_new": "Engineers are draining the reservoir and the floodwater is falling."}
+
+    fake_openai.set_responder(responder)
+    start = at(DAY, "09:45")
+    world.set_clock(start)
+    url = article_server.add(PATH, page())
+    bot_process(env=world.env())
+    for chat in (4501, 4502):
+        assert "Following" in world.command(chat, f"/follow {url}").plain_text
+
+    article_server.add(PATH, page(extra=[NEW_FACT, QUOTE]))
+    world.set_clock(start + timedelta(minutes=5))
+    quiesce_follow(world)
+    for chat in (4501, 4502):
+        [update] = fake_telegram.wait_for_messages(chat, 1, predicate=lambda m: "Updated:" in (m.plain_text or ""))
+        assert "draining the reservoir" in update.plain_text
+        assert QUOTE_WORDS in update.plain_text  # quotes still come from the article, verified
+    [prompt] = asked  # one call for both followers (same language), from the old and the new text
+    before, after = prompt.split("<after", 1)
+    assert "emergency channel" in after and "emergency channel" not in before
