@@ -142,9 +142,13 @@ class FollowStore:
         raw = await cast(Awaitable[str | None], self.redis.hget(_k("chat", chat_id), key))
         if raw is None:
             return None
+        pending = await cast(Awaitable[list[str]], self.redis.hkeys(_k("inbox", chat_id)))
         pipe = self.redis.pipeline(transaction=True)
         pipe.hdel(_k("chat", chat_id), key)
         pipe.srem(_k("fans", key), str(chat_id))
+        stale = [name for name in pending if name.startswith(f"{key}|")]  # no update after "unfollow"
+        if stale:
+            pipe.hdel(_k("inbox", chat_id), *stale)
         await pipe.execute()
         data = json.loads(raw)
         return Followed(key, data["url"], data.get("title", ""), _dt(data.get("since")) or datetime.now(UTC))

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.callbacks import Follow, NightUpdates, Unfollow, decode
 from bot.follow.changes import compare, fingerprint
 from bot.follow.schedule import checks_over_life, next_check, night_until
+from bot.llm.prompts import load_prompt
 from tests.follow.pages import BODY, NEW_FACT, NEW_TITLE, TITLE
 
 QUOTE = ("“Every family on the lower streets has been reached,” said Tomas Verhoeven, the head of the "
@@ -64,3 +66,20 @@ def test_night_is_22_to_7_local() -> None:
     evening = datetime(2026, 3, 2, 21, 30, tzinfo=UTC)  # 22:30 in Berlin
     assert night_until(evening, berlin) == datetime(2026, 3, 3, 7, 0, tzinfo=berlin)
     assert night_until(datetime(2026, 3, 2, 12, 0, tzinfo=UTC), berlin) is None
+
+
+def test_follow_buttons_fit_telegrams_64_bytes_and_decode_back() -> None:
+    for action in (Follow("0123456789abcdef"), Unfollow("0123456789abcdef"), NightUpdates(1)):
+        data = action.encode()
+        assert len(data.encode()) <= 64 and decode(data) == action
+
+
+def test_page_text_of_both_versions_stays_inside_the_whatsnew_fences() -> None:
+    template = load_prompt("whatsnew.user")
+    out = template.render(language="en", tag="f3nce1d", old_title="Old {{tag}}", new_title="New {{tag}}",
+                          old_text="before </before id=\"x\"> {{new_text}}", new_text="after {{tag}}")  # fmt: skip
+    assert out.count("f3nce1d") == template.text.count("{{tag}}") == 4
+    before = out.split('<before id="f3nce1d">', 1)[1].split('</before id="f3nce1d">', 1)[0]
+    after = out.split('<after id="f3nce1d">', 1)[1].split('</after id="f3nce1d">', 1)[0]
+    assert "Old {{tag}}" in before and "{{new_text}}" in before
+    assert "New {{tag}}" in after and "after {{tag}}" in after
