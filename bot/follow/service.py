@@ -32,7 +32,7 @@ from bot.models import Article, Part
 from bot.pipeline import Pipeline
 from bot.store.chats import ChatStore
 from bot.store.follows import FollowStore, Story, Update
-from bot.store.subscriptions import DEFAULT_TIMEZONE, SubscriptionStore
+from bot.store.subscriptions import SubscriptionStore
 
 log = logging.getLogger(__name__)
 
@@ -199,9 +199,9 @@ class FollowService:
 
     async def _night(self, chat_id: int, now: datetime) -> datetime | None:
         """Until when ``chat_id`` sleeps (a digest time zone was set and night pings are off)."""
-        chat = await self.subscriptions.get_settings(chat_id)
-        if chat.timezone == DEFAULT_TIMEZONE or await self.store.night(chat_id):
+        if not await self.subscriptions.has_timezone(chat_id) or await self.store.night(chat_id):
             return None
+        chat = await self.subscriptions.get_settings(chat_id)
         try:
             zone = ZoneInfo(chat.timezone)
         except (ValueError, KeyError):

@@ -160,6 +160,18 @@ def test_an_update_at_night_waits_for_the_morning(bot_process, fake_telegram, ar
     [update] = fake_telegram.wait_for_messages(chat, 1, predicate=lambda m: "Updated:" in (m.plain_text or ""))
     assert "emergency channel" in update.plain_text
 
+    # opted in with the 🌙 button: the next change comes at night too
+    listing = world.command(chat, "/following")
+    [night] = [d for d in listing.callback_data if isinstance(decode(d), NightUpdates)]
+    fake_telegram.push_callback(chat, listing.message_id, night)
+    fake_telegram.wait_for_messages(chat, 1, predicate=lambda m: m.message_id == listing.message_id
+                                    and "also come at night" in (m.plain_text or ""))  # fmt: skip
+    article_server.add(PATH, page(extra=[NEW_FACT, QUOTE]))
+    world.set_clock(at("2026-03-03", "22:30", "Europe/Berlin"))  # within 24 h of the last change
+    quiesce_follow(world)
+    fake_telegram.wait_for_messages(chat, 2, predicate=lambda m: "Updated:" in (m.plain_text or ""))
+    assert QUOTE_WORDS in updates(world, chat)[-1].plain_text
+
 
 def test_refresh_shows_what_changed_like_a_follow_update(bot_process, fake_telegram, article_server, redis_url,
                                                          tmp_path):  # fmt: skip
