@@ -31,7 +31,7 @@ from redis.asyncio.lock import Lock
 from bot.store.keys import PREFIX
 
 CLAIM_TTL = 120.0  # a check fetches once (FETCH_TIMEOUT) and extracts; a dead worker's claim expires
-SEND_CLAIM_TTL = 60.0
+SEND_CLAIM_TTL = 300.0  # the send job's timeout: a send waiting out 429 pauses keeps its chat
 
 
 def _k(*parts: object) -> str:
