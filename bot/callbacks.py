@@ -106,9 +106,34 @@ class PickLanguage(Action):
     code: ClassVar[str] = "l"
 
 
+@dataclass(frozen=True)
+class Follow(Action):
+    """🔔 under a summary of a link: re-check the article and tell me what changes."""
+
+    key: str
+    code: ClassVar[str] = "f"
+
+
+@dataclass(frozen=True)
+class Unfollow(Action):
+    """✖ in /following: stop following the story with this key."""
+
+    key: str
+    code: ClassVar[str] = "uf"
+
+
+@dataclass(frozen=True)
+class NightUpdates(Action):
+    """🌙 in /following: updates at night too (1) or held until morning (0)."""
+
+    on: int
+    code: ClassVar[str] = "n"
+
+
 ACTIONS: dict[str, type[Action]] = {
     kind.code: kind
-    for kind in (Refresh, AskAbout, AskSuggested, EntrySummary, PickFeed, Unsubscribe, MoreStories, PickLanguage)
+    for kind in (Refresh, AskAbout, AskSuggested, EntrySummary, PickFeed, Unsubscribe, MoreStories, PickLanguage,
+                 Follow, Unfollow, NightUpdates)
 }
 LEGACY: dict[str, type[Action]] = {
     "refresh": Refresh, "ask": AskAbout, "dask": AskAbout, "q": AskSuggested, "dsum": EntrySummary,

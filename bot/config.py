@@ -146,6 +146,10 @@ class Settings(BaseSettings):
     digest_empty: Literal["notify", "silent"] = "notify"  # a day with nothing new: one line, or nothing
     digest_worker: bool = True  # run a digest worker inside `newsbot run` (`newsbot worker` adds more)
     digest_tick_seconds: int = Field(60, ge=1, le=3600)  # how often due digests/feeds are checked
+    # --- Follow a story (bot/follow/): re-checks on the digest's saq workers and tick --------
+    follow_max_per_chat: int = Field(10, ge=1, le=100)  # stories one chat follows at once
+    follow_stop_hours: int = Field(72, ge=1, le=24 * 30)  # a story is checked at most this long
+    follow_idle_hours: int = Field(24, ge=1, le=24 * 30)  # ... and stops after this long without a change
     # TEST/DEV ONLY: a JSON file replacing the built-in /sources list (bot/data/sources.json).
     digest_sources_file: str | None = None
 

@@ -18,6 +18,7 @@ from bot.app import AppServices
 from bot.app.access import Access
 from bot.app.conversations import Conversations
 from bot.app.digests import Digests
+from bot.app.follows import Follows
 from bot.app.inline import InlineSummaries
 from bot.app.preferences import Preferences
 from bot.app.stats import Stats
@@ -25,11 +26,12 @@ from bot.app.subscriptions import Subscriptions
 from bot.app.summaries import Summaries
 from bot.config import Settings
 from bot.digest.clock import Clock, SystemClock
-from bot.digest.delivery import Transport
+from bot.digest.delivery import Courier, Transport
 from bot.digest.entries import EntrySummarizer
 from bot.digest.limiter import SendLimiter
 from bot.digest.polling import FeedPoller
 from bot.digest.service import DigestService
+from bot.follow.service import FollowService, Render
 from bot.llm.client import LLM
 from bot.llm.probe import warn_if_unusable
 from bot.net.fetch import Fetcher
@@ -38,6 +40,7 @@ from bot.store.cache import Cache, Documents
 from bot.store.chats import ChatStore
 from bot.store.daily import DailyStats
 from bot.store.feeds import FeedStateStore, ItemStore
+from bot.store.follows import FollowStore
 from bot.store.guard import RedisGuard
 from bot.store.limits import RateLimiter
 from bot.store.redis import connect
@@ -67,6 +70,7 @@ class Services:
     poller: FeedPoller
     clock: Clock
     daily: DailyStats  # today's figures in Redis (/stats, the LLM budgets)
+    follows: FollowStore  # followed stories (bot/follow/)
 
     @classmethod
     def create(cls, settings: Settings, *, clock: Clock | None = None, shared_cache: bool = True) -> Services:
@@ -103,6 +107,7 @@ class Services:
             poller=poller,
             clock=clock or SystemClock(),
             daily=daily,
+            follows=FollowStore(redis, limit=settings.follow_max_per_chat),
         )
 
     async def warn_if_llm_unusable(self) -> None:
@@ -140,7 +145,19 @@ def build_digest(services: Services, transport: Transport | None) -> DigestServi
     )  # fmt: skip
 
 
-def build_app(services: Services, digest: DigestService) -> AppServices:
+def build_follow(services: Services, transport: Transport | None, render: Render | None) -> FollowService:
+    """The follow service (re-checks and updates of followed stories) on the shared collaborators."""
+    settings = services.settings
+    courier = None
+    if transport is not None:
+        courier = Courier(send_limiter(settings, services.redis), transport, services.subscriptions, services.runs)
+    return FollowService(
+        settings, store=services.follows, pipeline=services.pipeline, subscriptions=services.subscriptions,
+        chats=services.chats, clock=services.clock, courier=courier, render=render,
+    )  # fmt: skip
+
+
+def build_app(services: Services, digest: DigestService, follow: FollowService) -> AppServices:
     """The application services the Telegram edge calls, on this process's shared collaborators."""
     settings = services.settings
     summaries = Summaries(services.pipeline, services.limits, deadline=settings.summary_deadline,
@@ -157,4 +174,5 @@ def build_app(services: Services, digest: DigestService) -> AppServices:
                         services.limits, per_hour=settings.digests_per_hour),
         stats=Stats(services.daily, settings),
         inline=InlineSummaries(summaries),
+        follows=Follows(follow, services.limits, per_minute=settings.links_per_minute),
     )  # fmt: skip

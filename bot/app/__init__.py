@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from bot.app.access import Access
 from bot.app.conversations import Conversations
 from bot.app.digests import Digests
+from bot.app.follows import Follows
 from bot.app.inline import InlineSummaries
 from bot.app.preferences import Preferences
 from bot.app.stats import Stats
@@ -30,3 +31,4 @@ class AppServices:
     digests: Digests
     stats: Stats
     inline: InlineSummaries
+    follows: Follows

@@ -127,6 +127,10 @@ class Conversations:
         article = await self.documents.get(article_key)
         return article.text_hash if article else None
 
+    async def shown(self, article_key: str) -> Article | None:
+        """The article as last shown for this key, while it is kept (what a refresh compares with)."""
+        return await self.documents.get(article_key)
+
     async def title(self, article_key: str) -> str:
         """The article's title while its text is kept ("" otherwise; nothing is fetched)."""
         article = await self.documents.get(article_key)

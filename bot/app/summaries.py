@@ -6,6 +6,9 @@ import asyncio
 import logging
 from dataclasses import dataclass, replace
 
+from bot import cpu
+from bot.follow.changes import Change, compare
+from bot.models import Article
 from bot.pipeline import Pipeline, SummaryResult
 from bot.store.limits import RateLimiter, Rule, Verdict
 
@@ -15,10 +18,12 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Refreshed:
     """A summary fetched again: ``changed`` when its text differs from the one the user saw (the
-    summary is then marked updated)."""
+    summary is then marked updated); ``change`` says what changed, the way a followed story's
+    update does, when the text the user saw is still kept and the difference is material."""
 
     result: SummaryResult
     changed: bool
+    change: Change | None = None
 
 
 class Summaries:
@@ -42,13 +47,20 @@ class Summaries:
             log.warning("summary deadline exceeded url=%s", url)
             raise
 
-    async def refresh(self, url: str, language: str, seen_text_hash: str | None) -> Refreshed:
+    async def refresh(self, url: str, language: str, seen: Article | None) -> Refreshed:
         """The article fetched again; compared with the text the user saw (unknown counts as changed).
         Raises like ``for_link``."""
         result = await self.for_link(url, language, refresh=True)
-        if seen_text_hash is not None and result.article.text_hash == seen_text_hash:
+        if seen is not None and result.article.text_hash == seen.text_hash:
             return Refreshed(result, changed=False)
-        return Refreshed(replace(result, updated=True), changed=True)
+        change = None
+        if seen is not None:
+            new = result.article
+            found = await cpu.run(
+                compare, seen.title, seen.paragraphs, new.title, new.paragraphs, what="compare versions"
+            )
+            change = found if found.material else None
+        return Refreshed(replace(result, updated=True), changed=True, change=change)
 
     async def for_text(self, text: str, language: str) -> SummaryResult:
         """Like ``for_link``, for an article's text the user pasted."""

@@ -17,11 +17,13 @@ from pathlib import Path
 from bot.config import Settings
 from bot.digest.clock import Clock
 from bot.digest.jobs import DigestJobs
+from bot.follow.jobs import FollowJobs
 from bot.metrics.server import OpsServer, start_ops_server
-from bot.services import Services, build_digest
+from bot.services import Services, build_digest, build_follow
 from bot.store.reachable import check_redis, ping
 from bot.telegram.app import HEARTBEAT_EVERY
 from bot.telegram.digest_sender import TelegramTransport
+from bot.telegram.follow_view import render_updates
 from bot.telegram.startup import telegram_startup_errors
 
 log = logging.getLogger(__name__)
@@ -38,6 +40,7 @@ async def run_worker(settings: Settings, *, clock: Clock | None = None) -> int:
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
     jobs: DigestJobs | None = None
+    follow_jobs: FollowJobs | None = None
     heartbeat: asyncio.Task[None] | None = None
     ops: OpsServer | None = None
     try:
@@ -47,6 +50,8 @@ async def run_worker(settings: Settings, *, clock: Clock | None = None) -> int:
         await services.warn_if_llm_unusable()
         jobs = DigestJobs(build_digest(services, transport))
         await jobs.start_workers()
+        follow_jobs = FollowJobs(build_follow(services, transport, render_updates))
+        await follow_jobs.start_workers()
         heartbeat = asyncio.create_task(_beat(settings.heartbeat_file))
         ops = start_ops_server(settings.metrics_port, settings.metrics_listen,
                                {"redis": partial(ping, services.redis), "telegram": transport.bot.get_me})  # fmt: skip
@@ -60,6 +65,8 @@ async def run_worker(settings: Settings, *, clock: Clock | None = None) -> int:
             ops.stop()
         if jobs is not None:
             await jobs.stop()
+        if follow_jobs is not None:
+            await follow_jobs.stop()
         await transport.close()
         await services.aclose()
     return 0

@@ -332,6 +332,10 @@ class SubscriptionStore:
     async def has_digest_time(self, chat_id: int) -> bool:
         return await cast(Awaitable[bool], self.redis.hexists(settings_key(chat_id), "at"))
 
+    async def has_timezone(self, chat_id: int) -> bool:
+        """The chat chose a time zone (/timezone), rather than having the UTC default."""
+        return await cast(Awaitable[bool], self.redis.hexists(settings_key(chat_id), "tz"))
+
     async def _set(self, chat_id: int, field: str, value: str, *, skip_day: date | None = None) -> None:
         mapping = {field: value}
         if skip_day is not None:

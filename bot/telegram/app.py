@@ -29,10 +29,13 @@ from bot.callbacks import (
     AskAbout,
     AskSuggested,
     EntrySummary,
+    Follow,
     MoreStories,
+    NightUpdates,
     PickFeed,
     PickLanguage,
     Refresh,
+    Unfollow,
     Unsubscribe,
 )
 from bot.config import Settings
@@ -44,7 +47,19 @@ from bot.telegram import buttons, texts
 from bot.telegram.catalog import DEFAULT, LANGUAGES, t
 from bot.telegram.context import NewsContext, install
 from bot.telegram.digest_sender import InBotDigest
-from bot.telegram.handlers import basic, feeds, inline, links, opml, preferences, questions, router, schedule, stats
+from bot.telegram.handlers import (
+    basic,
+    feeds,
+    follows,
+    inline,
+    links,
+    opml,
+    preferences,
+    questions,
+    router,
+    schedule,
+    stats,
+)
 from bot.telegram.intake import IntakeBot
 from bot.telegram.metered import MeteredRequest, count_update
 from bot.telegram.ratelimit import SharedRateLimiter
@@ -75,7 +90,7 @@ class _Lifecycle:
         await check_redis(self.services.redis, self.settings.redis_url)
         await self.services.warn_if_llm_unusable()
         self.digest = await InBotDigest.start(self.settings, self.services)
-        install(app, build_app(self.services, self.digest.service))
+        install(app, build_app(self.services, self.digest.service, self.digest.follow))
         checks = {"redis": partial(ping, self.services.redis), "telegram": app.bot.get_me}
         self.ops = start_ops_server(self.settings.metrics_port, self.settings.metrics_listen, checks)
         await set_profile(app)
@@ -149,7 +164,8 @@ def register_handlers(app: NewsApplication) -> None:
         "subscribe": feeds.subscribe_command, "subscriptions": feeds.subscriptions_command,
         "unsubscribe": feeds.unsubscribe_command, "sources": feeds.sources_command, "export": opml.export_command,
         "digest_time": schedule.digest_time_command, "timezone": schedule.timezone_command,
-        "digest": schedule.digest_command, "stats": stats.stats_command,
+        "digest": schedule.digest_command, "stats": stats.stats_command, "follow": follows.follow_command,
+        "following": follows.following_command,
     }  # fmt: skip
     fresh = ~filters.UpdateType.EDITED  # an edited command is not a new request: never run it twice
     for name, callback in commands.items():
@@ -162,9 +178,12 @@ def register_handlers(app: NewsApplication) -> None:
     app.add_handler(buttons.on(Unsubscribe, feeds.unsubscribe_button))
     app.add_handler(buttons.on(MoreStories, schedule.more_stories_button))
     app.add_handler(buttons.on(PickLanguage, preferences.language_button))
-    app.add_handler(CallbackQueryHandler(buttons.outdated))
+    app.add_handler(buttons.on(Follow, follows.follow_button))
+    app.add_handler(buttons.on(Unfollow, follows.unfollow_button))
+    app.add_handler(buttons.on(NightUpdates, follows.night_button))
+    app.add_handler(CallbackQueryHandler(buttons.outdated))  # after every action: data none of them took
     app.add_handler(InlineQueryHandler(inline.inline_query))
-    app.add_handler(ChosenInlineResultHandler(inline.chosen_result))  # after every action: data none of them took
+    app.add_handler(ChosenInlineResultHandler(inline.chosen_result))
     # Before the plain-message handler: .opml documents may have captions.
     app.add_handler(MessageHandler(filters.Document.FileExtension("opml") & ~filters.UpdateType.EDITED,
                                    opml.opml_document))  # fmt: skip

@@ -11,6 +11,7 @@ from bot.app import AppServices
 from bot.app.access import Access
 from bot.app.conversations import Conversations
 from bot.app.digests import Digests
+from bot.app.follows import Follows
 from bot.app.inline import InlineSummaries
 from bot.app.preferences import Preferences
 from bot.app.stats import Stats
@@ -62,3 +63,7 @@ class NewsContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], 
     @property
     def inline(self) -> InlineSummaries:
         return self._services.inline
+
+    @property
+    def follows(self) -> Follows:
+        return self._services.follows

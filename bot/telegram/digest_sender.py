@@ -23,8 +23,11 @@ from bot.config import Settings
 from bot.digest.delivery import ChatGone, ChatMoved, FloodWait, RejectedMessage, TransientSendError
 from bot.digest.jobs import DigestJobs
 from bot.digest.service import DigestService
+from bot.follow.jobs import FollowJobs
+from bot.follow.service import FollowService
 from bot.models import Button
-from bot.services import Services, build_digest
+from bot.services import Services, build_digest, build_follow
+from bot.telegram.follow_view import render_updates
 from bot.telegram.metered import MeteredRequest
 
 log = logging.getLogger(__name__)
@@ -105,10 +108,13 @@ class InBotDigest:
     """The digest inside the bot process: its Bot API transport, the service handlers call, and
     (DIGEST_WORKER) an in-process worker."""
 
-    def __init__(self, service: DigestService, transport: TelegramTransport, jobs: DigestJobs) -> None:
+    def __init__(self, service: DigestService, transport: TelegramTransport, jobs: DigestJobs,
+                 follow: FollowService, follow_jobs: FollowJobs) -> None:  # fmt: skip
         self.service = service
         self.transport = transport
         self.jobs = jobs
+        self.follow = follow
+        self.follow_jobs = follow_jobs
 
     @classmethod
     async def start(cls, settings: Settings, services: Services) -> InBotDigest:
@@ -116,11 +122,15 @@ class InBotDigest:
         await transport.start()
         service = build_digest(services, transport)
         jobs = DigestJobs(service)
+        follow = build_follow(services, transport, render_updates)
+        follow_jobs = FollowJobs(follow)
         if settings.digest_worker:
             await jobs.start_workers()
-        return cls(service, transport, jobs)
+            await follow_jobs.start_workers()
+        return cls(service, transport, jobs, follow, follow_jobs)
 
     async def stop(self) -> None:
         """In post_shutdown, before the services close."""
         await self.jobs.stop()
+        await self.follow_jobs.stop()
         await self.transport.close()

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.app.follows import Listing
 from bot.app.subscriptions import Choices, Feed
-from bot.callbacks import Action, AskAbout, AskSuggested, PickFeed, Refresh, Unsubscribe
+from bot.callbacks import Action, AskAbout, AskSuggested, Follow, NightUpdates, PickFeed, Refresh, Unfollow, Unsubscribe
 from bot.pipeline import TEXT_PREFIX, SummaryResult
 from bot.telegram import texts
+from bot.telegram.catalog import t
 
 
 def _button(label: str, action: Action) -> InlineKeyboardButton:
@@ -15,7 +17,8 @@ def _button(label: str, action: Action) -> InlineKeyboardButton:
 
 
 def summary(result: SummaryResult) -> InlineKeyboardMarkup:
-    """Suggested questions, "ask" and "refresh" (not for pasted text: nothing to fetch again), the original."""
+    """Suggested questions, "ask", "refresh" and "follow" (not for pasted text: nothing to fetch
+    again), the original."""
     key = result.article_key
     rows = [[_button(texts.BUTTON_SUGGESTED.format(question=q), AskSuggested(key, i))]
             for i, q in enumerate(result.summary.questions)]  # fmt: skip
@@ -23,6 +26,8 @@ def summary(result: SummaryResult) -> InlineKeyboardMarkup:
     if not key.startswith(TEXT_PREFIX):
         actions.append(_button(texts.BUTTON_REFRESH, Refresh(key)))
     rows.append(actions)
+    if not key.startswith(TEXT_PREFIX):
+        rows.append([_button(t("BUTTON_FOLLOW", result.summary.language), Follow(key))])
     if result.article.link.startswith(("http://", "https://")):
         rows.append([InlineKeyboardButton(texts.BUTTON_ORIGINAL, url=result.article.link)])
     return InlineKeyboardMarkup(rows)
@@ -49,3 +54,14 @@ def unsubscribe(feeds: list[Feed]) -> InlineKeyboardMarkup:
         [[_button(texts.BUTTON_UNSUBSCRIBE.format(number=i, name=feed.name[:40]), Unsubscribe(feed.key))]
          for i, feed in enumerate(feeds, 1)]
     )  # fmt: skip
+
+
+def following(listing: Listing, language: str | None) -> InlineKeyboardMarkup | None:
+    """/following: an Unfollow button per story, and the night switch."""
+    if not listing.stories:
+        return None
+    rows = [[_button(t("BUTTON_UNFOLLOW", language, number=i, title=(story.title or story.url)[:40]),
+                     Unfollow(story.key))] for i, story in enumerate(listing.stories, 1)]  # fmt: skip
+    night = NightUpdates(0) if listing.night else NightUpdates(1)
+    rows.append([_button(t("BUTTON_NIGHT_OFF" if listing.night else "BUTTON_NIGHT_ON", language), night)])
+    return InlineKeyboardMarkup(rows)

@@ -21,6 +21,7 @@ HELP = (
     "<b>Summaries</b>\n"
     "• Send a news link — I reply with a summary and verified quotes.\n"
     "• /summarize &lt;link&gt; — the same, also in groups.\n"
+    "• 🔔 Follow under a summary, or /follow &lt;link&gt; — I tell you when the story changes; /following.\n"
     "• Paste a long article text to summarize it.\n"
     "• /language — the language I write in (and, with an LLM, summaries).\n\n"
     "<b>Questions</b>\n"
@@ -37,7 +38,7 @@ HELP = (
 )
 
 COMMAND_NAMES = ("start", "help", "summarize", "new", "language", "subscribe", "subscriptions", "unsubscribe",
-                 "sources", "digest", "digest_time", "timezone", "export")  # fmt: skip
+                 "sources", "digest", "digest_time", "timezone", "export", "follow", "following")  # fmt: skip
 COMMAND_START = "What this bot does"
 COMMAND_HELP = "How to use it"
 COMMAND_SUMMARIZE = "Summarize a link: /summarize <url>"
@@ -51,6 +52,8 @@ COMMAND_DIGEST = "Digest now, or /digest off|on"
 COMMAND_DIGEST_TIME = "When your digest comes: /digest_time 08:00"
 COMMAND_TIMEZONE = "Your time zone: /timezone Europe/Berlin"
 COMMAND_EXPORT = "Export your feeds as OPML"
+COMMAND_FOLLOW = "Follow a story as it changes: /follow <link>"
+COMMAND_FOLLOWING = "Stories you follow"
 BOT_SHORT_DESCRIPTION = "Send a news link, get a short summary with verified quotes. Ask about it; get a daily digest."
 BOT_DESCRIPTION = (
     "Send me a link to a news story and I'll reply within seconds with a short summary and the key "
@@ -231,3 +234,35 @@ INLINE_PENDING_DESCRIPTION = "Send it now: it turns into the summary as soon as 
 INLINE_LINK_TITLE = "Just the link"
 INLINE_BUTTON_ORIGINAL = "🌐 Read the original"
 INLINE_BUTTON_ASK = "💬 Ask the bot"
+# -- following a story ----------------------------------------------------------------------------------
+
+BUTTON_FOLLOW = "🔔 Follow"
+FOLLOW_USAGE = (
+    "Send /follow with a news link, e.g. <code>/follow https://example.com/story</code>. "
+    "I'll re-check the story and message you when something material changes."
+)
+FOLLOW_STARTED = (
+    "🔔 Following <b>{title}</b>. I'll re-check it for up to {hours} hours and message you when "
+    "something material changes. /following lists your stories."
+)
+FOLLOW_ALREADY = "You already follow <b>{title}</b>."
+FOLLOW_LIMIT = (
+    "You already follow {limit} stories, the most at once. "
+    "Unfollow one in /following, then try again."
+)
+FOLLOW_NOT_A_LINK = "Only a story from a link can be followed. Send me its link."
+FOLLOW_TOAST = "🔔 Following this story"
+FOLLOWING_NONE = "You don't follow any stories. Tap 🔔 Follow under a summary, or send /follow with a link."
+FOLLOWING_HEADER = "<b>Stories you follow</b> ({count}/{limit})"
+FOLLOWING_NIGHT_HELD = "🌙 If you set a /timezone, updates that come at night (22:00–07:00) wait until morning."
+FOLLOWING_NIGHT_SENT = "🌙 Updates also come at night."
+BUTTON_UNFOLLOW = "✖ Unfollow {number}. {title}"
+BUTTON_NIGHT_ON = "🌙 Send updates at night too"
+BUTTON_NIGHT_OFF = "🌙 Hold updates until morning"
+UNFOLLOWED_TOAST = "Unfollowed: {title}"
+UNFOLLOW_GONE = "You don't follow that story any more."
+UPDATE_HEADER = "🔔 <b>Updated:</b> {title}"
+UPDATE_HEADLINE = "Headline: {old} → {new}"
+UPDATE_FACTS = "<b>What's new</b>"
+UPDATE_QUOTES = "<b>New quotes</b>"
+UPDATE_REMOVED = "Sentences removed or rewritten: {count}."

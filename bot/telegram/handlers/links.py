@@ -19,6 +19,7 @@ from bot.telegram import messages, sender, texts, views
 from bot.telegram.buttons import Press
 from bot.telegram.catalog import t
 from bot.telegram.context import NewsContext
+from bot.telegram.follow_view import change_view
 from bot.telegram.replies import reply_with_summary, show_summary
 
 TOAST_WITHIN = 0.8  # seconds a refresh may take and still answer the press with its outcome
@@ -117,7 +118,7 @@ async def refresh_button(press: Press[Refresh], context: NewsContext) -> None:
     if not verdict.allowed:
         await press.toast(views.too_fast(texts.RATE_LIMITED_LINKS, verdict), alert=True)
         return
-    seen = await context.conversations.text_hash(press.action.key)
+    seen = await context.conversations.shown(press.action.key)
     work = asyncio.ensure_future(context.summaries.refresh(url, lang, seen))
     done, _ = await asyncio.wait({work}, timeout=TOAST_WITHIN)
     if not done:
@@ -130,6 +131,8 @@ async def refresh_button(press: Press[Refresh], context: NewsContext) -> None:
     if done:
         await press.toast(t("UPDATED_TOAST", lang) if refreshed is not None else None)
     await show_summary(context, press.message, _refreshed_summary(work), keep_on_error=True)
+    if refreshed is not None and refreshed.change is not None:  # what changed, as a follower would see it
+        await sender.reply_html(press.message, change_view(refreshed.change, refreshed.result.article.link, lang))
 
 
 async def _finished(work: asyncio.Future[Refreshed]) -> bool:
