@@ -132,9 +132,9 @@ class FakeOpenAI(ThreadedAiohttpServer):
     """Fake OpenAI API. ``base_url`` ends in ``/v1``.
 
     Attributes you may set at any time: ``latency`` (seconds before every reply), ``chunk_delay``
-    (seconds between streamed chunks), ``token_rate`` (tokens per second: a streamed reply comes one
-    token of ``TOKEN_CHARS`` characters per chunk at that pace, like a model writing; None: four
-    chunks), ``models`` (ids served by ``GET /v1/models``), ``api_key`` (when set, other keys get
+    (seconds between streamed chunks), ``token_rate`` (tokens per second of ``TOKEN_CHARS`` characters:
+    a model writing at that pace — a streamed reply comes one token per chunk, a plain one when all
+    of it is written; None: at once, streams in four chunks), ``models`` (ids served by ``GET /v1/models``), ``api_key`` (when set, other keys get
     401 ``invalid_api_key``). ``streams_aborted`` counts streams the client hung up on midway.
     """
 
@@ -458,6 +458,8 @@ class FakeOpenAI(ThreadedAiohttpServer):
         cid = f"chatcmpl-fake{seq:06d}"
         usage = self._usage(body, content, reply.usage)
         if not body.get("stream"):
+            if self.token_rate and content:  # the model writes the whole reply before it is sent
+                await asyncio.sleep(math.ceil(len(content) / TOKEN_CHARS) / self.token_rate)
             message: dict[str, Any] = {"role": "assistant", "content": content, "refusal": reply.refusal,
                                        "annotations": []}  # fmt: skip
             with self._lock:
