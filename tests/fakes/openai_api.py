@@ -132,10 +132,11 @@ class FakeOpenAI(ThreadedAiohttpServer):
     """Fake OpenAI API. ``base_url`` ends in ``/v1``.
 
     Attributes you may set at any time: ``latency`` (seconds before every reply), ``chunk_delay``
-    (seconds between streamed chunks), ``token_rate`` (tokens per second of ``TOKEN_CHARS`` characters:
-    a model writing at that pace — a streamed reply comes one token per chunk, a plain one when all
-    of it is written; None: at once, streams in four chunks), ``models`` (ids served by ``GET /v1/models``), ``api_key`` (when set, other keys get
-    401 ``invalid_api_key``). ``streams_aborted`` counts streams the client hung up on midway.
+    (seconds between streamed chunks), ``token_rate`` (tokens of ``TOKEN_CHARS`` characters per
+    second: a model writing at that pace — a streamed reply comes one token per chunk, a plain one
+    when all of it is written; None: at once, streams in four chunks), ``models`` (ids served by
+    ``GET /v1/models``), ``api_key`` (when set, other keys get 401 ``invalid_api_key``).
+    ``streams_aborted`` counts streams the client hung up on midway.
     """
 
     thread_name = "fake-openai"
