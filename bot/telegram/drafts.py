@@ -15,6 +15,7 @@ import contextlib
 import logging
 import secrets
 import time
+from typing import Any
 
 from telegram import Bot
 from telegram.constants import ParseMode
@@ -72,6 +73,14 @@ class Draft:
         """Begin sending: ``text`` is shown unless something newer already was given to ``show``."""
         self._started = True
         self.show(self._latest if self._latest is not None else text)
+
+    async def until_done_or_refused(self, work: asyncio.Future[Any]) -> None:
+        """Wait for ``work`` to finish, or for the Bot API to refuse this draft, whichever is first."""
+        refused = asyncio.ensure_future(self.rejected.wait())
+        try:
+            await asyncio.wait({work, refused}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            refused.cancel()
 
     async def close(self) -> None:
         """Stop updating; the newest text is sent first if the screen doesn't show it yet (spaced

@@ -89,9 +89,7 @@ async def stream_summary(
     try:
         if not await within_grace(work):
             draft.start(placeholder)
-        refused = asyncio.ensure_future(draft.rejected.wait())
-        await asyncio.wait({work, refused}, return_when=asyncio.FIRST_COMPLETED)
-        refused.cancel()
+        await draft.until_done_or_refused(work)
         if draft.rejected.is_set():
             pending = await sender.reply_html(message, placeholder)
             await _edit_into(context, pending, await work, keep_on_error=False)

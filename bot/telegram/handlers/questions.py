@@ -77,9 +77,7 @@ async def _streamed_answer(context: NewsContext, asked: Question, lang: str, rep
     try:
         if not await within_grace(work):
             draft.start(render.render_answer_draft(AnswerDraft(), heading))
-        refused = asyncio.ensure_future(draft.rejected.wait())
-        await asyncio.wait({work, refused}, return_when=asyncio.FIRST_COMPLETED)
-        refused.cancel()
+        await draft.until_done_or_refused(work)
         if draft.rejected.is_set():
             await _typing_until(work, reply_to.chat)
         reply = await work
