@@ -28,6 +28,7 @@ async def bot(fake_telegram: FakeTelegram) -> AsyncIterator[telegram.Bot]:
 @pytest.fixture(autouse=True)
 def fresh_support() -> Iterator[None]:
     drafts.SUPPORT.rejected = False
+    drafts.SUPPORT.last_sent.clear()
     yield
     drafts.SUPPORT.rejected = False
 
@@ -90,3 +91,16 @@ async def test_updates_are_spaced_by_the_interval(bot: telegram.Bot, fake_telegr
     assert [d["plain_text"] for d in fake_telegram.drafts(CHAT)] == [f"state {n}" for n in range(5)]
     # spaced by the interval (0.5 s) from one send to the next; the slack is for delivery jitter
     assert all(b - a > 0.3 for a, b in itertools.pairwise(times)), times
+
+
+async def test_two_streams_in_one_chat_share_its_pace(bot: telegram.Bot, fake_telegram: FakeTelegram):
+    summary, answer = Draft(bot, CHAT, interval=0.5), Draft(bot, CHAT, interval=0.5)
+    summary.start("summary 0")
+    await await_until(lambda: fake_telegram.drafts(CHAT), 10, "the first draft")
+    answer.start("answer 0")
+    summary.show("summary 1")
+    await summary.close()
+    await answer.close()
+    times = sorted(d["time"] for d in fake_telegram.drafts(CHAT))
+    assert len(times) == 3
+    assert all(b - a > 0.3 for a, b in itertools.pairwise(times)), times  # one pace for the chat

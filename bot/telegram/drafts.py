@@ -1,8 +1,9 @@
 """A Telegram draft that follows a reply while the LLM writes it (``sendMessageDraft``).
 
-Drafts exist in private chats only. One stream updates its draft at most once per ``interval``
-(however fast the model writes), and the latest state always reaches the screen before the final
-message, which replaces the draft. Drafts go through the bot's rate limiter like every send.
+Drafts exist in private chats only. A chat's drafts are updated at most once per ``interval``
+(however fast the model writes, however many streams the chat has), and the latest state always
+reaches the screen before the final message, which replaces the draft. Drafts go through the bot's
+rate limiter like every send.
 
 A Bot API that rejects drafts (400, or no such method) is remembered for the life of the process:
 later replies take the placeholder-and-edit path at once instead of failing again each time.
@@ -25,10 +26,20 @@ log = logging.getLogger(__name__)
 
 
 class _Support:
-    """Whether this process's Bot API takes drafts (until it says otherwise, it is assumed to)."""
+    """Whether this process's Bot API takes drafts (until it says otherwise, it is assumed to), and
+    when each chat last got a draft update: two streams in one chat (a summary and an answer) share
+    the chat's pace."""
+
+    FORGET_AFTER = 60.0  # seconds; an older entry can't hold back a draft any more
 
     def __init__(self) -> None:
         self.rejected = False
+        self.last_sent: dict[int, float] = {}
+
+    def sending(self, chat_id: int, at: float) -> None:
+        self.last_sent[chat_id] = at
+        if len(self.last_sent) > 10_000:  # many chats at once: drop those long done
+            self.last_sent = {c: t for c, t in self.last_sent.items() if at - t < self.FORGET_AFTER}
 
 
 SUPPORT = _Support()
@@ -55,7 +66,6 @@ class Draft:
         self.updates = 0  # drafts Telegram accepted
         self._latest: str | None = None
         self._sent: str | None = None
-        self._last_at = -float("inf")
         self._changed = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._started = False
@@ -107,15 +117,18 @@ class Draft:
             await self._send_latest()
 
     async def _pace(self) -> None:
-        wait = self._last_at + self.interval - time.monotonic()
+        """Until the chat may have its next draft update (checked again after waking: another
+        stream in the chat may have taken the turn meanwhile)."""
+        wait = SUPPORT.last_sent.get(self.chat_id, -float("inf")) + self.interval - time.monotonic()
         if wait > 0:
             await asyncio.sleep(wait)
+            await self._pace()
 
     async def _send_latest(self) -> None:
         text = self._latest
         if text is None or text == self._sent:
             return
-        self._last_at = time.monotonic()
+        SUPPORT.sending(self.chat_id, time.monotonic())
         try:
             await self.bot.send_message_draft(self.chat_id, self.draft_id, text, parse_mode=ParseMode.HTML)
         except (BadRequest, EndPointNotFound) as exc:
