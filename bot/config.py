@@ -95,6 +95,9 @@ class Settings(BaseSettings):
     send_chat_burst: int = Field(3, ge=1, le=20)
     send_group_per_minute: int = Field(20, ge=1, le=60)
     send_max_retries: int = Field(3, ge=0, le=10)
+    # LLM replies in private chats stream into a Telegram draft, updated at most once per interval
+    stream_replies: bool = True
+    draft_interval: float = Field(0.3, ge=0.05, le=10)
 
     # Redis; unset = redis://localhost:6379/0 for the bot (`scripts/run` starts a local one when
     # needed); the one-shot commands (summarize, extract) then use no shared cache (redis_configured)

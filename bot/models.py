@@ -117,6 +117,23 @@ class Answer(BaseModel):
     found: bool = True  # False when the article does not cover the question
 
 
+@dataclass(frozen=True)
+class SummaryDraft:
+    """A summary as far as the LLM has written it: complete items only, verified quotes only."""
+
+    headline: str = ""
+    bullets: tuple[str, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+
+
+@dataclass(frozen=True)
+class AnswerDraft:
+    """An answer as far as the LLM has written it, and its verified quotes so far."""
+
+    text: str = ""
+    quotes: tuple[Quote, ...] = ()
+
+
 # -- the daily digest ------------------------------------------------------------------------------
 
 

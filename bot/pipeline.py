@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from bot import metrics
 from bot.config import Settings
 from bot.engines.extractive import is_heading
+from bot.engines.partial import SummaryProgress
 from bot.engines.policy import BUDGET_NOTE
 from bot.engines.summary import engine_identity, summarize
 from bot.errors import NewsbotError
@@ -117,14 +118,18 @@ class Pipeline:
 
     # -- summaries --------------------------------------------------------------------------
 
-    async def summarize_url(self, url: str, *, language: str, refresh: bool = False) -> SummaryResult:
+    async def summarize_url(
+        self, url: str, *, language: str, refresh: bool = False, progress: SummaryProgress | None = None
+    ) -> SummaryResult:
         started = time.monotonic()
         key, article = await self.article(url, refresh=refresh)
-        return await self.summarize_article(key, article, language=language, started=started)
+        return await self.summarize_article(key, article, language=language, started=started, progress=progress)
 
-    async def summarize_text(self, text: str, *, language: str) -> SummaryResult:
+    async def summarize_text(
+        self, text: str, *, language: str, progress: SummaryProgress | None = None
+    ) -> SummaryResult:
         key, article = text_article(text)
-        return await self.summarize_article(key, article, language=language)
+        return await self.summarize_article(key, article, language=language, progress=progress)
 
     async def ready_url(self, url: str, *, language: str) -> SummaryResult | None:
         """The summary of ``url`` when it is already made (nothing fetched or computed); None when it
@@ -162,9 +167,12 @@ class Pipeline:
         return summary_key(article.text_hash, version, model, lang)
 
     async def summarize_article(
-        self, key: str, article: Article, *, language: str, started: float | None = None, offline: bool = False
+        self, key: str, article: Article, *, language: str, started: float | None = None, offline: bool = False,
+        progress: SummaryProgress | None = None,
     ) -> SummaryResult:
-        """Summarize (or find in the cache); ``offline`` forces the extractive engine (digest budget)."""
+        """Summarize (or find in the cache); ``offline`` forces the extractive engine (digest budget).
+        ``progress`` sees the LLM's summary as it is written, when this call is the one making it
+        (a caller that waits for another's single flight gets the finished summary only)."""
         started = time.monotonic() if started is None else started
         llm = None if offline else self.llm
         skey = self._summary_key(article, language, llm)
@@ -184,6 +192,7 @@ class Pipeline:
                 llm=llm,
                 token_budget=self.settings.llm_article_token_budget,
                 llm_deadline=max(remaining, 3.0),
+                progress=progress,
             )
             fell_back = llm is not None and summary.engine != "llm"
             ttl = FALLBACK_SUMMARY_TTL if fell_back else self.settings.summary_cache_ttl
@@ -192,7 +201,8 @@ class Pipeline:
             return summary
 
         summary = await self.flight.run(
-            f"summary:{skey}", lookup, compute, wait_timeout=self.settings.summary_deadline
+            f"summary:{skey}", lookup, compute, wait_timeout=self.settings.summary_deadline,
+            stop_when_abandoned=progress is not None,  # a streamed reply the user stopped
         )
         metrics.cache(hit=not computed)
         updated = await self._updated(key, article)

@@ -10,7 +10,7 @@ import html
 import re
 from datetime import date
 
-from bot.models import Answer, Article, Quote, Summary
+from bot.models import Answer, AnswerDraft, Article, Quote, Summary, SummaryDraft
 from bot.net.urls import host_of
 
 MAX_MESSAGE = 4096
@@ -74,6 +74,28 @@ def summary_blocks(
 def render_summary(article: Article, summary: Summary, *, updated: bool = False) -> list[str]:
     """The summary reply as one or more messages, each within Telegram's limit."""
     return pack(summary_blocks(article, summary, updated=updated))
+
+
+WRITING = "✍️"  # ends a draft: more is being written
+
+
+def render_summary_draft(draft: SummaryDraft) -> str:
+    """A summary while it is written, in the final message's layout (one message: a draft is one)."""
+    blocks = [f"<b>{esc(draft.headline)}</b>"]
+    if draft.bullets:
+        blocks.append("\n".join(f"• {esc(b)}" for b in draft.bullets))
+    if draft.quotes:
+        blocks.append("\n".join(["<b>Key quotes</b>", *(quote_line(q) for q in draft.quotes)]))
+    blocks.append(WRITING)
+    return pack(blocks)[0]
+
+
+def render_answer_draft(draft: AnswerDraft, heading: str = "") -> str:
+    """An answer while it is written, under ``heading`` (HTML) like the final one."""
+    lines = [heading] if heading else []
+    lines += [esc(draft.text)] if draft.text else []
+    lines += [*(quote_line(q) for q in draft.quotes), WRITING]
+    return pack(["\n\n".join(lines)])[0]
 
 
 def render_error(reason: str) -> str:

@@ -113,6 +113,8 @@ def bot_env(
         "FETCH_ALLOW_PRIVATE_NETWORKS": "true",
         "FETCH_ALLOWED_PORTS": f"80,443,{article_server.port}",
         "LOG_LEVEL": "DEBUG",
+        # The placeholder-and-edit path most tests look at; the streaming tests turn drafts on.
+        "STREAM_REPLIES": "false",
     }
 
 

@@ -337,6 +337,16 @@ async def test_misc_methods(bot: telegram.Bot, fake_telegram: FakeTelegram):
     assert [m.user.id for m in await bot.get_chat_administrators(-100)] == [7]
     await bot.send_message_draft(CHAT, 5, "partial <b>answer</b>", parse_mode="HTML")
     assert fake_telegram.drafts(CHAT)[0]["plain_text"] == "partial answer"
+    # Telegram's rules for drafts: private chats only (by id and by type), a non-zero id, at most
+    # 4096 characters after entity parsing, HTML that parses
+    fake_telegram.push_message(-5, "hi")  # a group the bot knows
+    fake_telegram.push_message(77, "hi", chat_type="supergroup")  # a positive id that is no private chat
+    for chat, draft_id, text in ((-5, 1, "x"), (77, 1, "x"), (CHAT, 0, "x"), (CHAT, 1, "x" * 4097),
+                                 (CHAT, 1, "<b>open")):  # fmt: skip
+        with pytest.raises(BadRequest):
+            await bot.send_message_draft(chat, draft_id, text, parse_mode="HTML")
+    await bot.send_message_draft(CHAT, 1, "<b>" + "x" * 4096 + "</b>", parse_mode="HTML")  # tags don't count
+    assert len(fake_telegram.drafts(CHAT)) == 2
     doc = await bot.send_document(CHAT, b"%PDF-1.4 data", filename="digest.pdf", caption="<b>c</b>",
                                   parse_mode="HTML")  # fmt: skip
     assert doc.document.file_name == "digest.pdf" and doc.caption == "c"

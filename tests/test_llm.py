@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from bot.config import Settings
@@ -109,3 +111,26 @@ async def test_persistent_5xx_and_timeout_become_summarize_errors(fake_openai: F
 def test_schema_model_accepts_what_the_schema_describes() -> None:
     out = SummaryOut.model_validate(seed_summary())
     assert out.key_quotes[0].speaker == "Vladimir Putin"
+
+
+async def test_streamed_reply_is_read_as_it_arrives(fake_openai: FakeOpenAI) -> None:
+    fake_openai.token_rate = 1000  # one token per chunk
+    fake_openai.push_reply(seed_summary())
+    fake_openai.push_fault("refusal", message="I can't summarize this.")
+    llm = make_llm(fake_openai)
+    seen: list[str] = []
+
+    async def on_text(text: str) -> None:
+        seen.append(text)
+
+    out = await llm.complete_json([{"role": "user", "content": "x"}], SummaryOut, schema_name="news_summary",
+                                  schema={"type": "object"}, on_text=on_text)  # fmt: skip
+    assert out.headline.startswith("Putin")
+    assert len(seen) > 50 and all(b.startswith(a) for a, b in itertools.pairwise(seen))  # growing text
+    request = fake_openai.requests[0]
+    assert request["stream"] is True and request["stream_options"] == {"include_usage": True}
+    with pytest.raises(SummarizeError) as refused:  # a refusal is a refusal, streamed or not
+        await llm.complete_json([{"role": "user", "content": "x"}], SummaryOut, schema_name="news_summary",
+                                schema={"type": "object"}, on_text=on_text)  # fmt: skip
+    assert refused.value.code == "llm_refused"
+    await llm.aclose()

@@ -14,7 +14,7 @@ from telegram.error import RetryAfter
 from telegram.ext import ExtBot
 
 from bot.config import Settings
-from bot.digest.limiter import PAUSED_KEY, SendLimiter
+from bot.digest.limiter import PAUSED_KEY, SendLimiter, chat_key
 from bot.store.redis import connect
 from bot.telegram.ratelimit import SharedRateLimiter
 from tests.fakes.telegram_api import Call, FakeTelegram
@@ -123,3 +123,19 @@ async def test_replies_take_slots_ahead_of_the_digest(redis_url: str) -> None:
             await client.aclose()
     # a reply waits for at most the digest message holding the current slot (and one more racing it)
     assert max(overtaken) <= 2, overtaken
+
+
+async def test_drafts_take_overall_slots_but_not_the_chats_spacing(redis_url: str,
+                                                                  fake_telegram: FakeTelegram) -> None:  # fmt: skip
+    settings = _settings(redis_url, fake_telegram, send_rate=10)
+    [bot] = await _bots(settings, count=1)
+    peek = redis.Redis.from_url(redis_url)
+    try:
+        await asyncio.gather(*(bot.send_message_draft(7001, 1, f"draft {n}") for n in range(25)))
+        assert not peek.exists(chat_key(7001))  # a draft is no message: the chat's ~1/s is untouched
+    finally:
+        await bot.shutdown()
+        peek.close()
+    times = sorted(d["time"] for d in fake_telegram.drafts(7001))
+    assert len(times) == 25
+    assert all(times[i + 10] - times[i] > 0.9 for i in range(len(times) - 10))  # but within SEND_RATE

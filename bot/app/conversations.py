@@ -11,6 +11,7 @@ from typing import TypeVar
 from bot.app.recent import RecentArticles
 from bot.config import Settings
 from bot.engines.answer import answer_question
+from bot.engines.partial import AnswerProgress
 from bot.errors import NewsbotError
 from bot.llm.client import LLM
 from bot.models import Answer, Article
@@ -71,6 +72,7 @@ class Conversations:
         self.limits = limits
         self.llm = llm
         self.max_question_chars = settings.max_question_chars
+        self.stream_replies = settings.stream_replies
         self.questions = Rule("questions", settings.questions_per_minute)
         self.prompts = Rule("ask", settings.questions_per_minute)
         self.token_budget = settings.llm_article_token_budget
@@ -155,13 +157,19 @@ class Conversations:
             return Refusal.ARTICLE_GONE
         return Question(chat_id, article_key, article, text)
 
-    async def answer(self, question: Question, language: str) -> Reply:
-        """Answer from the article, with the chat's earlier questions about it; remembers the turn."""
+    @property
+    def streamed(self) -> bool:
+        """Whether answers stream: written by an LLM and streaming is on (STREAM_REPLIES)."""
+        return self.llm is not None and self.stream_replies
+
+    async def answer(self, question: Question, language: str, progress: AnswerProgress | None = None) -> Reply:
+        """Answer from the article, with the chat's earlier questions about it; remembers the turn.
+        ``progress`` sees the answer while the LLM writes it."""
         chat_id, key = question.chat_id, question.article_key
         history = await self.chats.history(chat_id, key)
         result = await answer_question(
             question.article, question.text, history=history, language=language, llm=self.llm,
-            token_budget=self.token_budget, deadline=self.deadline,
+            token_budget=self.token_budget, deadline=self.deadline, progress=progress,
         )  # fmt: skip
         await self.chats.add_turn(chat_id, key, question.text, result.text)
         await self.chats.set_active(chat_id, key)

@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass, replace
 
 from bot import cpu
+from bot.engines.partial import SummaryProgress
 from bot.follow.changes import Change, compare
 from bot.models import Article
 from bot.pipeline import Pipeline, SummaryResult
@@ -38,11 +39,25 @@ class Summaries:
         refreshes and a digest entry's full summary all count here."""
         return await self.limits.allow(self.rule, subject, cost=links)
 
-    async def for_link(self, url: str, language: str, *, refresh: bool = False) -> SummaryResult:
-        """Raises NewsbotError (with a reason for the user) or TimeoutError past the deadline."""
+    @property
+    def streamed(self) -> bool:
+        """Whether new summaries stream: written by an LLM (``progress`` has something to show) and
+        streaming is on (STREAM_REPLIES)."""
+        return self.pipeline.llm is not None and self.pipeline.settings.stream_replies
+
+    @property
+    def draft_interval(self) -> float:
+        """Seconds between two updates of a streamed reply's draft, at least (DRAFT_INTERVAL)."""
+        return self.pipeline.settings.draft_interval
+
+    async def for_link(
+        self, url: str, language: str, *, refresh: bool = False, progress: SummaryProgress | None = None
+    ) -> SummaryResult:
+        """Raises NewsbotError (with a reason for the user) or TimeoutError past the deadline.
+        ``progress`` sees the summary while the LLM writes it."""
         try:
             async with asyncio.timeout(self.deadline):
-                return await self.pipeline.summarize_url(url, language=language, refresh=refresh)
+                return await self.pipeline.summarize_url(url, language=language, refresh=refresh, progress=progress)
         except TimeoutError:
             log.warning("summary deadline exceeded url=%s", url)
             raise
@@ -62,11 +77,11 @@ class Summaries:
             change = found if found.material else None
         return Refreshed(replace(result, updated=True), changed=True, change=change)
 
-    async def for_text(self, text: str, language: str) -> SummaryResult:
+    async def for_text(self, text: str, language: str, *, progress: SummaryProgress | None = None) -> SummaryResult:
         """Like ``for_link``, for an article's text the user pasted."""
         try:
             async with asyncio.timeout(self.deadline):
-                return await self.pipeline.summarize_text(text, language=language)
+                return await self.pipeline.summarize_text(text, language=language, progress=progress)
         except TimeoutError:
             log.warning("summary deadline exceeded url=text")
             raise

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from bot.engines.partial import AnswerProgress, AnswerWatcher
 from bot.llm.budget import estimate_tokens, fit_article
 from bot.llm.client import LLM, QUOTES_SCHEMA, STRING_SCHEMA, QuoteOut
 from bot.llm.prompts import load_prompt
@@ -43,8 +44,9 @@ def trim_history(turns: list[dict[str, str]], budget: int = HISTORY_TOKEN_BUDGET
 
 async def answer_llm(
     llm: LLM, article: Article, question: str, history: list[dict[str, str]], language: str,
-    token_budget: int,
+    token_budget: int, progress: AnswerProgress | None = None,
 ) -> Answer:
+    """The LLM's answer; ``progress`` is told what can be shown while the model writes it."""
     tag = secrets.token_hex(6)  # unguessable, so the article can't close its own data block
     past = "\n".join(f"Q: {t['q']}\nA: {t['a']}" for t in trim_history(history)) or "(none)"
     user = load_prompt("answer.user").render(
@@ -55,7 +57,9 @@ async def answer_llm(
         {"role": "system", "content": load_prompt("answer.system").text},
         {"role": "user", "content": user},
     ]
-    out = await llm.complete_json(messages, AnswerOut, schema_name="article_answer", schema=SCHEMA)
+    watcher = AnswerWatcher(article.text, progress) if progress is not None else None
+    out = await llm.complete_json(messages, AnswerOut, schema_name="article_answer", schema=SCHEMA,
+                                  on_text=watcher.feed if watcher else None)  # fmt: skip
     return Answer(
         text=out.answer.strip(),
         quotes=[q.to_quote() for q in out.quotes],

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
+from bot.engines.partial import BULLET_CHARS, HEADLINE_CHARS, MAX_BULLETS, SummaryProgress, SummaryWatcher, clip
 from bot.llm.budget import fit_article
 from bot.llm.client import LLM, QUOTES_SCHEMA, STRING_SCHEMA, QuoteOut
 from bot.llm.prompts import load_prompt, version_of
@@ -29,11 +30,6 @@ SCHEMA: dict[str, Any] = {
 }
 
 
-def _clip(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 class SummaryOut(BaseModel):
     """What the model must return; lengths are capped here, not trusted from the model."""
 
@@ -46,28 +42,31 @@ class SummaryOut(BaseModel):
     @field_validator("headline")
     @classmethod
     def _headline(cls, v: str) -> str:
-        return _clip(v, 200)
+        return clip(v, HEADLINE_CHARS)
 
     @field_validator("bullets")
     @classmethod
     def _bullets(cls, v: list[str]) -> list[str]:
-        return [_clip(b, 400) for b in v if b.strip()][:5]
+        return [clip(b, BULLET_CHARS) for b in v if b.strip()][:MAX_BULLETS]
 
     @field_validator("questions")
     @classmethod
     def _questions(cls, v: list[str]) -> list[str]:
-        return [_clip(q, 60) for q in v if q.strip()][:3]
+        return [clip(q, 60) for q in v if q.strip()][:3]
 
 
 def prompt_version() -> str:
     return version_of(*PROMPTS)
 
 
-async def summarize_llm(llm: LLM, article: Article, language: str, token_budget: int) -> Summary:
+async def summarize_llm(
+    llm: LLM, article: Article, language: str, token_budget: int, progress: SummaryProgress | None = None
+) -> Summary:
+    """The LLM's summary; ``progress`` is told what can be shown while the model writes it."""
     tag = secrets.token_hex(6)  # unguessable, so the article can't close its own data block
     user = load_prompt("summary.user").render(
         language=language,
-        title=_clip(article.title, 300),
+        title=clip(article.title, 300),
         site=article.site or "",
         tag=tag,
         article=fit_article(article.paragraphs, token_budget),
@@ -76,7 +75,9 @@ async def summarize_llm(llm: LLM, article: Article, language: str, token_budget:
         {"role": "system", "content": load_prompt("summary.system").text},
         {"role": "user", "content": user},
     ]
-    out = await llm.complete_json(messages, SummaryOut, schema_name="news_summary", schema=SCHEMA)
+    watcher = SummaryWatcher(article.text, progress) if progress is not None else None
+    out = await llm.complete_json(messages, SummaryOut, schema_name="news_summary", schema=SCHEMA,
+                                  on_text=watcher.feed if watcher else None)  # fmt: skip
     return Summary(
         headline=out.headline,
         bullets=out.bullets,

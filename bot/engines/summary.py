@@ -10,6 +10,7 @@ from functools import partial
 
 from bot.engines.extractive import summarize_extractive
 from bot.engines.llm_summary import prompt_version, summarize_llm
+from bot.engines.partial import SummaryProgress
 from bot.engines.policy import llm_or_extractive
 from bot.llm.client import LLM
 from bot.models import Article, Summary
@@ -33,12 +34,14 @@ def _extractive(article: Article, *, fallback: bool) -> Summary:
 
 
 async def summarize(
-    article: Article, *, language: str, llm: LLM | None, token_budget: int, llm_deadline: float
+    article: Article, *, language: str, llm: LLM | None, token_budget: int, llm_deadline: float,
+    progress: SummaryProgress | None = None,
 ) -> Summary:
+    """The summary; with an LLM, ``progress`` sees it as it is written (the extractive one isn't streamed)."""
     return await llm_or_extractive(
         "summary",
         article,
-        llm_call=None if llm is None else lambda: summarize_llm(llm, article, language, token_budget),
+        llm_call=None if llm is None else lambda: summarize_llm(llm, article, language, token_budget, progress),
         extractive=partial(_extractive, article, fallback=llm is not None),
         deadline=llm_deadline,
         breaker=None if llm is None else llm.breaker,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import openai
@@ -32,6 +33,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=BaseModel)
+
+# Called with the reply's text so far, after every streamed chunk (see ``LLM.complete_json``).
+OnText = Callable[[str], Awaitable[None]]
 
 # Phrases servers use when they don't implement json_schema response formats.
 _NO_SCHEMA_HINTS = ("response_format", "json_schema", "not supported", "unsupported")
@@ -78,10 +82,15 @@ class LLM:
         await self.client.close()
 
     async def complete_json(
-        self, messages: list[dict[str, str]], out: type[M], *, schema_name: str, schema: dict[str, Any]
+        self, messages: list[dict[str, str]], out: type[M], *, schema_name: str, schema: dict[str, Any],
+        on_text: OnText | None = None,
     ) -> M:
-        """Ask for JSON matching `schema`, validate it as `out`; raise SummarizeError on failure."""
-        content = await self._complete(messages, schema_name, schema)
+        """Ask for JSON matching `schema`, validate it as `out`; raise SummarizeError on failure.
+
+        ``on_text``: the reply is streamed, and ``on_text`` awaited with the text so far after each
+        chunk (a repair turn, rare, is not streamed: what was shown stays until the final result).
+        """
+        content = await self._complete(messages, schema_name, schema, on_text)
         try:
             return _validate(out, content)
         except ValueError as first_error:
@@ -101,7 +110,9 @@ class LLM:
                     detail=_short(second_error),
                 ) from None
 
-    async def _complete(self, messages: list[dict[str, str]], name: str, schema: dict[str, Any]) -> str:
+    async def _complete(
+        self, messages: list[dict[str, str]], name: str, schema: dict[str, Any], on_text: OnText | None = None
+    ) -> str:
         try:
             if self._structured:
                 try:
@@ -109,13 +120,14 @@ class LLM:
                         messages,
                         {"type": "json_schema",
                          "json_schema": {"name": name, "strict": True, "schema": schema}},
+                        on_text,
                     )
                 except openai.BadRequestError as exc:
                     if not any(h in str(exc).lower() for h in _NO_SCHEMA_HINTS):
                         raise
                     log.info("llm server has no json_schema support; using JSON mode")
                     self._structured = False
-            return await self._create(messages, {"type": "json_object"})
+            return await self._create(messages, {"type": "json_object"}, on_text)
         except openai.APITimeoutError as exc:
             raise SummarizeError("The AI summarizer timed out.", code="llm_timeout", detail=str(exc)) from None
         except openai.APIError as exc:
@@ -123,8 +135,12 @@ class LLM:
                 "The AI summarizer is unavailable.", code="llm_error", detail=f"{type(exc).__name__}: {exc}"
             ) from None
 
-    async def _create(self, messages: list[dict[str, str]], response_format: dict[str, Any]) -> str:
+    async def _create(
+        self, messages: list[dict[str, str]], response_format: dict[str, Any], on_text: OnText | None = None
+    ) -> str:
         await self.budget.check()
+        if on_text is not None:
+            return await self._stream(messages, response_format, on_text)
         started = time.monotonic()
         try:
             response = await self.client.chat.completions.create(
@@ -149,6 +165,46 @@ class LLM:
         if response.choices[0].finish_reason == "length":
             log.warning("llm output hit the length limit")
         return message.content or ""
+
+    async def _stream(
+        self, messages: list[dict[str, str]], response_format: dict[str, Any], on_text: OnText
+    ) -> str:
+        """``_create`` as a stream: the same request and checks, ``on_text`` after every chunk.
+        Cancelling the caller closes the connection, which stops the model's work too."""
+        started = time.monotonic()
+        content, refusal, finish, usage = "", "", None, None
+        try:
+            stream = await self.client.chat.completions.create(
+                model=self.model,
+                messages=cast("list[ChatCompletionMessageParam]", messages),
+                response_format=cast("ResponseFormat", response_format),
+                temperature=0.2,
+                stream=True,
+                stream_options={"include_usage": True},
+            )
+            async with stream:
+                async for chunk in stream:
+                    usage = chunk.usage or usage
+                    if not chunk.choices:
+                        continue
+                    choice = chunk.choices[0]
+                    finish = choice.finish_reason or finish
+                    refusal += getattr(choice.delta, "refusal", None) or ""
+                    if choice.delta.content:
+                        content += choice.delta.content
+                        await on_text(content)
+        except openai.APIError as exc:
+            metrics.llm_call(self.model, type(exc).__name__, time.monotonic() - started)
+            raise
+        metrics.llm_call(self.model, "ok", time.monotonic() - started)
+        self.budget.charge(self.model, usage)
+        if refusal:
+            raise SummarizeError("The AI summarizer declined this article.", code="llm_refused", detail=refusal)
+        if finish is None and not content:
+            raise SummarizeError("The AI summarizer gave no answer.", code="llm_empty")
+        if finish == "length":
+            log.warning("llm output hit the length limit")
+        return content
 
 
 def _validate(out: type[M], content: str) -> M:

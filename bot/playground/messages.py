@@ -278,11 +278,14 @@ class MessageMethods(EmulatorState):
 
     def _m_sendMessageDraft(self, params: dict, files: dict) -> bool:
         chat_id = self._chat_id(params)
-        if chat_id < 0:
+        with self._lock:
+            chat_type = self._chats.get(chat_id, {}).get("type", "private")
+        if chat_id < 0 or chat_type != "private":
             raise TelegramError(400, "Bad Request: drafts can be sent only to private chats")
         draft_id = params.get("draft_id")
-        if not isinstance(draft_id, int) or draft_id == 0:
+        if not isinstance(draft_id, int) or isinstance(draft_id, bool) or draft_id == 0:
             raise TelegramError(400, "Bad Request: draft_id must be non-zero")
+        # Bot API 9.5: 0-4096 characters after entity parsing; empty shows "Thinking…"
         plain, _ents = self._message_text(params, allow_empty=True)
         with self._changed:
             self._drafts.setdefault(chat_id, []).append(

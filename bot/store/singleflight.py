@@ -4,6 +4,10 @@ Within a process, concurrent callers share one task. Across processes, a Redis l
 expiry elects one holder; the holder keeps the lock alive while it works and writes its result to
 the cache; the others poll the cache. If the holder dies its lock expires and a waiter takes over;
 a waiter that waits too long does the work itself, so nobody waits forever on a stuck peer.
+
+A caller that gives up does not stop the shared work (the others, and the cache, still want it),
+unless it asks for that with ``stop_when_abandoned`` and nobody else in the process waits: a user
+who stops a streamed reply stops the LLM writing it.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ class SingleFlight:
         self.lock_ttl = lock_ttl
         self.poll = poll
         self._local: dict[str, asyncio.Future[Any]] = {}
+        self._callers: dict[str, int] = {}
 
     async def run(
         self,
@@ -49,16 +54,28 @@ class SingleFlight:
         compute: Callable[[], Awaitable[T]],
         *,
         wait_timeout: float,
+        stop_when_abandoned: bool = False,
     ) -> T:
         """`lookup` returns a finished result (or raises a cached failure); `compute` makes and
-        stores one. Returns the result, computed at most once across all callers."""
+        stores one. Returns the result, computed at most once across all callers.
+        ``stop_when_abandoned``: this caller cancelled while no other caller waits → the work stops."""
         shared = self._local.get(name)
         if shared is None:
             shared = asyncio.ensure_future(self._distributed(name, lookup, compute, wait_timeout))
             self._local[name] = shared
             shared.add_done_callback(lambda _f: self._local.pop(name, None))
-        # shield: one impatient caller being cancelled must not cancel the work for the others
-        return await asyncio.shield(shared)
+        self._callers[name] = self._callers.get(name, 0) + 1
+        try:
+            # shield: one impatient caller being cancelled must not cancel the work for the others
+            return await asyncio.shield(shared)
+        except asyncio.CancelledError:
+            if stop_when_abandoned and self._callers[name] == 1:
+                shared.cancel()
+            raise
+        finally:
+            self._callers[name] -= 1
+            if not self._callers[name]:
+                del self._callers[name]
 
     async def _distributed(
         self,

@@ -161,6 +161,7 @@ def register_handlers(app: NewsApplication) -> None:
     commands = {
         "start": basic.start, "help": basic.help_command, "summarize": links.summarize_command,
         "language": preferences.language_command, "new": questions.new_conversation,
+        "stop": questions.stop_command,
         "subscribe": feeds.subscribe_command, "subscriptions": feeds.subscriptions_command,
         "unsubscribe": feeds.unsubscribe_command, "sources": feeds.sources_command, "export": opml.export_command,
         "digest_time": schedule.digest_time_command, "timezone": schedule.timezone_command,

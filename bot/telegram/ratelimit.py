@@ -3,7 +3,9 @@
 process pauses all of them.
 
 Only calls that post a message count (``SEND_METHODS``); answering a button, getting updates and
-the like go straight through, as Telegram doesn't count them.
+the like go straight through, as Telegram doesn't count them. A draft update (``sendMessageDraft``)
+takes a slot of the overall budget but not of its chat's: it is no message in the chat, and a
+stream spaces its own updates (``bot.telegram.drafts``) — so drafts never delay the final message.
 """
 
 from __future__ import annotations
@@ -32,9 +34,10 @@ SEND_METHODS = frozenset(
         "sendMessage", "editMessageText", "editMessageCaption", "editMessageMedia", "sendDocument",
         "sendPhoto", "sendVideo", "sendAnimation", "sendAudio", "sendVoice", "sendVideoNote", "sendSticker",
         "sendMediaGroup", "sendLocation", "sendVenue", "sendContact", "sendPoll", "sendDice", "copyMessage",
-        "copyMessages", "forwardMessage", "forwardMessages", "answerInlineQuery",
+        "copyMessages", "forwardMessage", "forwardMessages", "answerInlineQuery", "sendMessageDraft",
     }
 )  # fmt: skip
+UNSPACED_METHODS = frozenset({"sendMessageDraft"})  # in the overall budget, not in the chat's spacing
 
 Callback = Callable[..., Coroutine[Any, Any, bool | JSONDict | list[JSONDict]]]
 
@@ -76,7 +79,7 @@ class SharedRateLimiter(BaseRateLimiter[int]):
         limiter = self.limiter
         if endpoint not in SEND_METHODS or limiter is None:
             return await callback(*args, **kwargs)
-        chat_id = _chat(data)
+        chat_id = None if endpoint in UNSPACED_METHODS else _chat(data)
         retries = self.max_retries if rate_limit_args is None else rate_limit_args
         attempt = 0
         while True:

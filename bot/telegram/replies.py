@@ -3,6 +3,10 @@
 A summary that is already made (or made within ``GRACE``) is sent straight away as the final
 message: one call. Only slower work shows progress, and with one call: a ⏳ placeholder that is then
 edited into the summary (more parts follow as replies) or into a friendly error.
+
+In a private chat an LLM summary streams instead (``stream_summary``): a draft shows the placeholder,
+then the summary as the model writes it, and the final message replaces the draft. Where drafts are
+refused, the placeholder is sent as a message and edited, as above.
 """
 
 from __future__ import annotations
@@ -15,10 +19,13 @@ from typing import TypeVar
 from telegram import Message
 
 from bot import metrics, render
+from bot.engines.partial import SummaryProgress
 from bot.errors import NewsbotError
+from bot.models import SummaryDraft
 from bot.pipeline import SummaryResult
 from bot.telegram import keyboards, sender, texts
 from bot.telegram.context import NewsContext
+from bot.telegram.drafts import Draft
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +33,7 @@ GRACE = 0.3  # seconds of work a reply may take before the user is shown progres
 
 T = TypeVar("T")
 Summarize = Callable[[], Awaitable[SummaryResult]]
+StreamedSummarize = Callable[[SummaryProgress], Awaitable[SummaryResult]]
 Ready = Callable[[], Awaitable[SummaryResult | None]]
 Outcome = SummaryResult | str  # the summary, or an error message (HTML)
 
@@ -57,6 +65,45 @@ async def reply_with_summary(
             await _edit_into(context, pending, await work, keep_on_error=False)
             return
         outcome = work.result()
+    if not isinstance(outcome, SummaryResult):
+        await sender.reply_html(message, outcome or render.render_error(texts.TOO_SLOW))
+        return
+    await _send_new(context, message, outcome)
+
+
+async def stream_summary(
+    context: NewsContext, message: Message, placeholder: str, summarize: StreamedSummarize, ready: Ready | None = None
+) -> None:
+    """Like ``reply_with_summary`` in a private chat, the summary streamed into a draft while
+    ``summarize`` makes it. Drafts refused: the placeholder-and-edit path."""
+    outcome = await _settle(ready) if ready is not None else None
+    if outcome is not None:
+        await _send_outcome(context, message, outcome)
+        return
+    draft = Draft(context.bot, message.chat_id, interval=context.summaries.draft_interval)
+
+    def progress(state: SummaryDraft) -> None:
+        draft.show(render.render_summary_draft(state))
+
+    work = asyncio.ensure_future(_settle(lambda: summarize(progress)))
+    try:
+        if not await within_grace(work):
+            draft.start(placeholder)
+        await draft.until_done_or_refused(work)
+        if draft.rejected.is_set():
+            pending = await sender.reply_html(message, placeholder)
+            await _edit_into(context, pending, await work, keep_on_error=False)
+            return
+        outcome = await work
+        if isinstance(outcome, SummaryResult):
+            await draft.close()  # the whole summary on screen before the message replaces it
+        await _send_outcome(context, message, outcome)
+    finally:
+        await draft.discard()
+        work.cancel()
+
+
+async def _send_outcome(context: NewsContext, message: Message, outcome: Outcome | None) -> None:
     if not isinstance(outcome, SummaryResult):
         await sender.reply_html(message, outcome or render.render_error(texts.TOO_SLOW))
         return

@@ -37,12 +37,14 @@ HELP = (
     "In groups, mention me or reply to my messages."
 )
 
-COMMAND_NAMES = ("start", "help", "summarize", "new", "language", "subscribe", "subscriptions", "unsubscribe",
-                 "sources", "digest", "digest_time", "timezone", "export", "follow", "following")  # fmt: skip
+COMMAND_NAMES = ("start", "help", "summarize", "new", "stop", "language", "subscribe", "subscriptions",
+                 "unsubscribe", "sources", "digest", "digest_time", "timezone", "export", "follow",
+                 "following")  # fmt: skip
 COMMAND_START = "What this bot does"
 COMMAND_HELP = "How to use it"
 COMMAND_SUMMARIZE = "Summarize a link: /summarize <url>"
 COMMAND_NEW = "Forget the current article"
+COMMAND_STOP = "Stop the reply being written"
 COMMAND_LANGUAGE = "Your language"
 COMMAND_SUBSCRIBE = "Follow a feed or site"
 COMMAND_SUBSCRIPTIONS = "Your feeds"
@@ -128,6 +130,8 @@ ARTICLE_GONE = "I don't have that article any more. Send the link again and ask 
 QUESTION_TOO_LONG = "That question is too long — please keep it under {n} characters."
 RATE_LIMITED_QUESTIONS = "You're asking faster than I can read. Please ask again in {wait}."
 FORGOT = "Okay, I've forgotten our conversation. Send me a new link whenever you like."
+STOPPED = "Stopped."
+NOTHING_TO_STOP = "There's nothing to stop right now."
 OUTDATED_BUTTON = "This button is out of date. Send the link again, or use the buttons under a newer message."
 
 # -- summaries ----------------------------------------------------------------------------------------

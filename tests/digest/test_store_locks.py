@@ -107,3 +107,47 @@ async def test_an_expired_claim_is_not_released_for_its_new_holder(clients: list
     with pytest.raises(LockNotOwnedError):
         await stalled.release()
     assert await next_worker.owned()
+
+
+async def test_abandoned_work_stops_only_when_asked_and_nobody_else_waits(clients: list[redis_async.Redis]) -> None:
+    flight = SingleFlight(clients[0], RedisGuard())
+
+    class Writing:
+        """A computation that runs until it is cancelled (an LLM writing until told to stop)."""
+
+        def __init__(self) -> None:
+            self.started, self.stopped = asyncio.Event(), asyncio.Event()
+
+        async def compute(self) -> str:
+            self.started.set()
+            try:
+                await asyncio.Event().wait()
+            except asyncio.CancelledError:
+                self.stopped.set()
+                raise
+            return "never"
+
+    async def nothing() -> None:
+        return None
+
+    async def give_up(task: asyncio.Task[str]) -> None:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+    # A caller that gives up without asking: the work goes on (for the cache and the others).
+    quiet = Writing()
+    caller = asyncio.create_task(flight.run("a", nothing, quiet.compute, wait_timeout=5))
+    await quiet.started.wait()
+    await give_up(caller)
+    assert not quiet.stopped.is_set()
+    flight._local["a"].cancel()
+
+    # Two callers asking: the work goes on while one of them still waits, and stops with the last.
+    asked = Writing()
+    first, second = (asyncio.create_task(flight.run("b", nothing, asked.compute, wait_timeout=5,
+                                                    stop_when_abandoned=True)) for _ in range(2))  # fmt: skip
+    await asked.started.wait()
+    await give_up(first)
+    assert not asked.stopped.is_set()
+    await give_up(second)
+    await asyncio.wait_for(asked.stopped.wait(), 5)

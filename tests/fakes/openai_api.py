@@ -132,8 +132,11 @@ class FakeOpenAI(ThreadedAiohttpServer):
     """Fake OpenAI API. ``base_url`` ends in ``/v1``.
 
     Attributes you may set at any time: ``latency`` (seconds before every reply), ``chunk_delay``
-    (seconds between streamed chunks), ``models`` (ids served by ``GET /v1/models``),
-    ``api_key`` (when set, other keys get 401 ``invalid_api_key``).
+    (seconds between streamed chunks), ``token_rate`` (tokens of ``TOKEN_CHARS`` characters per
+    second: a model writing at that pace — a streamed reply comes one token per chunk, a plain one
+    when all of it is written; None: at once, streams in four chunks), ``models`` (ids served by
+    ``GET /v1/models``), ``api_key`` (when set, other keys get 401 ``invalid_api_key``).
+    ``streams_aborted`` counts streams the client hung up on midway.
     """
 
     thread_name = "fake-openai"
@@ -150,6 +153,7 @@ class FakeOpenAI(ThreadedAiohttpServer):
         super().__init__(port)
         self.latency = latency
         self.chunk_delay = chunk_delay
+        self.token_rate: float | None = None
         self.models = list(models or ["gpt-4o-mini", "fake-model"])
         self.api_key = api_key
         self._responder: Callable[[dict[str, Any]], Any] | None = None
@@ -165,6 +169,7 @@ class FakeOpenAI(ThreadedAiohttpServer):
             self._seq = 0
             self.responder_errors: list[BaseException] = []
             self.statuses: list[int] = []
+            self.streams_aborted = 0
 
     def reset(self) -> None:
         """Forget requests and scripts; the responder and settings are kept."""
@@ -454,6 +459,8 @@ class FakeOpenAI(ThreadedAiohttpServer):
         cid = f"chatcmpl-fake{seq:06d}"
         usage = self._usage(body, content, reply.usage)
         if not body.get("stream"):
+            if self.token_rate and content:  # the model writes the whole reply before it is sent
+                await asyncio.sleep(math.ceil(len(content) / TOKEN_CHARS) / self.token_rate)
             message: dict[str, Any] = {"role": "assistant", "content": content, "refusal": reply.refusal,
                                        "annotations": []}  # fmt: skip
             with self._lock:
@@ -496,16 +503,32 @@ class FakeOpenAI(ThreadedAiohttpServer):
         usage_none = {"usage": None} if include_usage else None
         await send(delta({"role": "assistant", "content": "", "refusal": None}), usage_none)
         field_name = "refusal" if reply.refusal is not None else "content"
-        for piece in _split(reply.refusal if reply.refusal is not None else content or ""):
-            if self.chunk_delay:
-                await asyncio.sleep(self.chunk_delay)
-            await send(delta({field_name: piece}), usage_none)
+        text = reply.refusal if reply.refusal is not None else content or ""
+        rate = self.token_rate
+        pieces = _split(text, max(1, math.ceil(len(text) / TOKEN_CHARS))) if rate else _split(text)
+        try:
+            for piece in pieces:
+                if rate:
+                    await asyncio.sleep(1 / rate)
+                if self.chunk_delay:
+                    await asyncio.sleep(self.chunk_delay)
+                await send(delta({field_name: piece}), usage_none)
+        except (ConnectionError, asyncio.CancelledError) as exc:  # the client hung up: the "model" stops
+            with self._changed:
+                self.streams_aborted += 1
+                self._changed.notify_all()
+            if isinstance(exc, asyncio.CancelledError):
+                raise
+            return resp
         await send(delta({}, reply.finish_reason), usage_none)
         if include_usage:
             await send([], {"usage": usage})
         await resp.write(b"data: [DONE]\n\n")
         await resp.write_eof()
         return resp
+
+
+TOKEN_CHARS = 4  # characters per token, roughly, in English
 
 
 def _split(text: str, pieces: int = 4) -> list[str]:

@@ -15,12 +15,13 @@ from bot.callbacks import EntrySummary, Refresh
 from bot.errors import FetchError
 from bot.net.urls import parse_user_url
 from bot.pipeline import SummaryResult
-from bot.telegram import messages, sender, texts, views
+from bot.telegram import drafts, messages, sender, texts, views
 from bot.telegram.buttons import Press
 from bot.telegram.catalog import t
 from bot.telegram.context import NewsContext
 from bot.telegram.follow_view import change_view
-from bot.telegram.replies import reply_with_summary, show_summary
+from bot.telegram.replies import reply_with_summary, show_summary, stream_summary
+from bot.telegram.stops import STREAMS
 
 TOAST_WITHIN = 0.8  # seconds a refresh may take and still answer the press with its outcome
 
@@ -52,7 +53,19 @@ async def summarize_links(update: Update, context: NewsContext, message: Message
         await sender.reply_html(message, render.esc(texts.TOO_MANY_LINKS.format(n=messages.MAX_LINKS)))
     language = await messages.language_of(update, context)
     await context.conversations.close(message.chat_id)
+    if len(chosen) == 1 and _streams(context, message):
+        [url] = chosen
+        await STREAMS.run(message.chat_id, stream_summary(
+            context, message, render.placeholder(url),
+            lambda progress: context.summaries.for_link(url, language, progress=progress)))  # fmt: skip
+        return
     await _replies_in_order(context, message, [context.summaries.for_link(url, language) for url in chosen], chosen)
+
+
+def _streams(context: NewsContext, message: Message) -> bool:
+    """Whether a summary for ``message`` streams: a private chat, an LLM writing, drafts taken.
+    (Several links at once keep their placeholders: their replies must keep the links' order.)"""
+    return messages.is_private(message) and context.summaries.streamed and drafts.available()
 
 
 def _awaiting(work: asyncio.Future[SummaryResult]) -> Callable[[], Awaitable[SummaryResult]]:
@@ -81,6 +94,12 @@ async def summarize_pasted(update: Update, context: NewsContext, message: Messag
         await sender.reply_html(message, render.esc(views.too_fast(texts.RATE_LIMITED_LINKS, verdict)))
         return
     language = await messages.language_of(update, context)
+    if _streams(context, message):
+        await STREAMS.run(message.chat_id, stream_summary(
+            context, message, texts.READING_TEXT,
+            lambda progress: context.summaries.for_text(text, language, progress=progress),
+            lambda: context.summaries.ready_text(text, language)))  # fmt: skip
+        return
     await reply_with_summary(context, message, texts.READING_TEXT, lambda: context.summaries.for_text(text, language),
                              lambda: context.summaries.ready_text(text, language))
 

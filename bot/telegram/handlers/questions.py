@@ -10,14 +10,17 @@ from telegram import Chat, ForceReply, Message, Update
 from telegram.constants import ChatAction, ParseMode
 
 from bot import render
-from bot.app.conversations import Refusal, Reply
+from bot.app.conversations import Question, Refusal, Reply, headline_of
 from bot.callbacks import AskAbout, AskSuggested
+from bot.models import AnswerDraft
 from bot.store.limits import Verdict
-from bot.telegram import keyboards, messages, pickers, sender, texts, views
+from bot.telegram import drafts, keyboards, messages, pickers, sender, texts, views
 from bot.telegram.buttons import Press
 from bot.telegram.catalog import t
 from bot.telegram.context import NewsContext
+from bot.telegram.drafts import Draft
 from bot.telegram.replies import within_grace
+from bot.telegram.stops import STREAMS
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +35,13 @@ def _refusal(refusal: Refusal | Verdict, context: NewsContext, lang: str) -> str
     return t("ARTICLE_GONE", lang)
 
 
+def _heading(headline: str, lang: str) -> str:
+    return t("ANSWER_ABOUT", lang, title=render.esc(headline)) if headline else ""
+
+
 def _render_reply(reply: Reply, lang: str) -> str:
     """The answer under a line naming its article; the first miss of a conversation says why."""
-    blocks = [t("ANSWER_ABOUT", lang, title=render.esc(reply.headline))] if reply.headline else []
+    blocks = [_heading(reply.headline, lang)] if reply.headline else []
     if reply.off_topic_note:
         blocks.append(render.esc(t("ONLY_ABOUT_ARTICLE", lang, title=reply.headline)))
     body = render.render_answer(reply.answer)
@@ -50,12 +57,41 @@ async def answer(update: Update, context: NewsContext, key: str, question: str, 
     if isinstance(asked, Refusal | Verdict):
         await sender.reply_html(reply_to, render.esc(_refusal(asked, context, lang)))
         return
+    if messages.is_private(reply_to) and conversations.streamed and drafts.available():
+        await STREAMS.run(chat_id, _streamed_answer(context, asked, lang, reply_to))
+        return
     work = asyncio.ensure_future(conversations.answer(asked, lang))
     await _typing_until(work, reply_to.chat)  # a slow answer: show, every few seconds, that one is coming
-    reply = await work
+    await _send_answer(context, await work, lang, reply_to, key)
+
+
+async def _streamed_answer(context: NewsContext, asked: Question, lang: str, reply_to: Message) -> None:
+    """The answer streamed into a draft while the LLM writes it, then sent; drafts refused: typing…"""
+    draft = Draft(context.bot, reply_to.chat_id, interval=context.summaries.draft_interval)
+    heading = _heading(headline_of(asked.article), lang)
+
+    def progress(state: AnswerDraft) -> None:
+        draft.show(render.render_answer_draft(state, heading))
+
+    work = asyncio.ensure_future(context.conversations.answer(asked, lang, progress))
+    try:
+        if not await within_grace(work):
+            draft.start(render.render_answer_draft(AnswerDraft(), heading))
+        await draft.until_done_or_refused(work)
+        if draft.rejected.is_set():
+            await _typing_until(work, reply_to.chat)
+        reply = await work
+        await draft.close()  # the whole answer on screen before the message replaces it
+        await _send_answer(context, reply, lang, reply_to, asked.article_key)
+    finally:
+        await draft.discard()
+        work.cancel()
+
+
+async def _send_answer(context: NewsContext, reply: Reply, lang: str, reply_to: Message, key: str) -> None:
     sent = await sender.reply_html(reply_to, _render_reply(reply, lang))
-    log.info("answer sent chat_id=%s engine=%s found=%s", chat_id, reply.answer.engine, reply.answer.found)
-    await conversations.link(chat_id, sent.message_id, key)
+    log.info("answer sent chat_id=%s engine=%s found=%s", reply_to.chat_id, reply.answer.engine, reply.answer.found)
+    await context.conversations.link(reply_to.chat_id, sent.message_id, key)
 
 
 async def _typing_until(work: asyncio.Future[Any], chat: Chat) -> None:
@@ -124,6 +160,16 @@ async def suggested_question(press: Press[AskSuggested], context: NewsContext) -
     if not question:
         return
     await answer(press.update, context, press.action.key, question, press.message)
+
+
+async def stop_command(update: Update, context: NewsContext) -> None:
+    """/stop: the reply being written in this chat stops (its LLM request too); nothing more of it comes."""
+    message = update.effective_message
+    if message is None:
+        return
+    stopped = STREAMS.stop(message.chat_id)
+    lang = await messages.language_of(update, context)
+    await sender.reply_html(message, render.esc(t("STOPPED" if stopped else "NOTHING_TO_STOP", lang)))
 
 
 async def new_conversation(update: Update, context: NewsContext) -> None:
