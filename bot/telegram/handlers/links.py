@@ -12,7 +12,7 @@ from telegram import Message, Update
 from bot import render
 from bot.app.summaries import Refreshed
 from bot.callbacks import EntrySummary, Refresh
-from bot.errors import FetchError
+from bot.errors import FetchError, NewsbotError
 from bot.net.urls import parse_user_url
 from bot.pipeline import SummaryResult
 from bot.telegram import messages, sender, texts, views
@@ -43,15 +43,27 @@ async def summarize_links(update: Update, context: NewsContext, message: Message
         await sender.reply_html(message, render.render_error(exc.reason))
     if not chosen:
         return
-    verdict = await context.summaries.within_limit(messages.limit_subject(update), len(chosen))
-    if not verdict.allowed:
-        await sender.reply_html(message, render.esc(views.too_fast(texts.RATE_LIMITED_LINKS, verdict)))
+    subject = messages.limit_subject(update)
+    language = await messages.language_of(update, context)
+    admission = await context.summaries.admit_links(subject, chosen, language)
+    if admission.refused:
+        await sender.reply_html(message, render.esc(views.too_fast(texts.RATE_LIMITED_LINKS, admission.verdict)))
+    answered = [url for url in chosen if url in admission.ready or url in admission.admitted]
+    if not answered:
         return
     if len(links) > messages.MAX_LINKS:
         await sender.reply_html(message, render.esc(texts.TOO_MANY_LINKS.format(n=messages.MAX_LINKS)))
-    language = await messages.language_of(update, context)
     await context.conversations.close(message.chat_id)
-    await _replies_in_order(context, message, [context.summaries.for_link(url, language) for url in chosen], chosen)
+    works = [_known(admission.ready[url]) if url in admission.ready
+             else context.summaries.for_admitted_link(admission, subject, url, language) for url in answered]  # fmt: skip
+    await _replies_in_order(context, message, works, answered)
+
+
+async def _known(outcome: SummaryResult | NewsbotError) -> SummaryResult:
+    """A cache hit (or a recently failed link) as the work that would have made it."""
+    if isinstance(outcome, NewsbotError):
+        raise outcome
+    return outcome
 
 
 def _awaiting(work: asyncio.Future[SummaryResult]) -> Callable[[], Awaitable[SummaryResult]]:
