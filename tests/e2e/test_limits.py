@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.callbacks import Refresh, decode
+from bot.playground.api_types import StoredMessage
 from tests.digest.e2e_support import DigestWorld, items_before, llm_responder
 from tests.e2e.llm_scripts import responder, schema_name
 from tests.fakes.article_server import ArticleServer
@@ -110,7 +111,7 @@ def test_subscribe_and_digest_on_request_are_limited(
 FAIR_CHAT = 7303
 
 
-def _is_summary(m) -> bool:  # noqa: ANN001 - a StoredMessage
+def _is_summary(m: StoredMessage) -> bool:
     return any(isinstance(decode(b.get("callback_data")), Refresh)
                for row in (m.reply_markup or {}).get("inline_keyboard", []) for b in row)  # fmt: skip
 
@@ -125,10 +126,10 @@ def test_link_limit_counts_only_links_that_need_work(
     bot_process(LINKS_PER_MINUTE="3")
     cached = article_server.url("/seed.html")
 
-    def summaries() -> list:
+    def summaries() -> list[StoredMessage]:
         return [m for m in fake_telegram.messages(FAIR_CHAT) if _is_summary(m)]
 
-    def errors() -> list:
+    def errors() -> list[StoredMessage]:
         return [m for m in fake_telegram.messages(FAIR_CHAT) if m.plain_text.startswith("⚠️")]
 
     for n in range(6):  # the first one is worked on; the five after it are cache hits

@@ -54,8 +54,9 @@ async def summarize_links(update: Update, context: NewsContext, message: Message
     if len(links) > messages.MAX_LINKS:
         await sender.reply_html(message, render.esc(texts.TOO_MANY_LINKS.format(n=messages.MAX_LINKS)))
     await context.conversations.close(message.chat_id)
+    summaries = context.summaries
     works = [_known(admission.ready[url]) if url in admission.ready
-             else context.summaries.for_admitted_link(admission, subject, url, language) for url in answered]  # fmt: skip
+             else summaries.for_admitted_link(admission, subject, url, language) for url in answered]  # fmt: skip
     await _replies_in_order(context, message, works, answered)
 
 
