@@ -106,10 +106,19 @@ class PickLanguage(Action):
     code: ClassVar[str] = "l"
 
 
+@dataclass(frozen=True)
+class PickZone(Action):
+    """A time zone offered when the bot asks where the chat is (an IANA name, e.g. Europe/Berlin)."""
+
+    zone: str
+    code: ClassVar[str] = "z"
+
+
 ACTIONS: dict[str, type[Action]] = {
     kind.code: kind
-    for kind in (Refresh, AskAbout, AskSuggested, EntrySummary, PickFeed, Unsubscribe, MoreStories, PickLanguage)
-}
+    for kind in (Refresh, AskAbout, AskSuggested, EntrySummary, PickFeed, Unsubscribe, MoreStories, PickLanguage,
+                 PickZone)
+}  # fmt: skip
 LEGACY: dict[str, type[Action]] = {
     "refresh": Refresh, "ask": AskAbout, "dask": AskAbout, "q": AskSuggested, "dsum": EntrySummary,
     "dpick": PickFeed, "dun": Unsubscribe,

@@ -30,6 +30,7 @@ from bot.callbacks import (
     MoreStories,
     PickFeed,
     PickLanguage,
+    PickZone,
     Refresh,
     Unsubscribe,
 )
@@ -160,6 +161,7 @@ def register_handlers(app: NewsApplication) -> None:
     app.add_handler(buttons.on(Unsubscribe, feeds.unsubscribe_button))
     app.add_handler(buttons.on(MoreStories, schedule.more_stories_button))
     app.add_handler(buttons.on(PickLanguage, preferences.language_button))
+    app.add_handler(buttons.on(PickZone, schedule.zone_button))
     app.add_handler(CallbackQueryHandler(buttons.outdated))  # after every action: data none of them took
     # Before the plain-message handler: .opml documents may have captions.
     app.add_handler(MessageHandler(filters.Document.FileExtension("opml") & ~filters.UpdateType.EDITED,

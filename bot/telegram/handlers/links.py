@@ -4,7 +4,7 @@ summarize again (🔄 under a summary, 📄 under a digest entry)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from telegram import Message, Update
@@ -15,7 +15,7 @@ from bot.callbacks import EntrySummary, Refresh
 from bot.errors import FetchError, NewsbotError
 from bot.net.urls import parse_user_url
 from bot.pipeline import SummaryResult
-from bot.telegram import messages, sender, texts, views
+from bot.telegram import messages, sender, views
 from bot.telegram.buttons import Press
 from bot.telegram.catalog import t
 from bot.telegram.context import NewsContext
@@ -47,17 +47,17 @@ async def summarize_links(update: Update, context: NewsContext, message: Message
     language = await messages.language_of(update, context)
     admission = await context.summaries.admit_links(subject, chosen, language)
     if admission.refused:
-        await sender.reply_html(message, render.esc(views.too_fast(texts.RATE_LIMITED_LINKS, admission.verdict)))
+        await sender.reply_html(message, render.esc(views.too_fast("RATE_LIMITED_LINKS", admission.verdict, language)))
     answered = [url for url in chosen if url in admission.ready or url in admission.admitted]
     if not answered:
         return
     if len(links) > messages.MAX_LINKS:
-        await sender.reply_html(message, render.esc(texts.TOO_MANY_LINKS.format(n=messages.MAX_LINKS)))
+        await sender.reply_html(message, render.esc(t("TOO_MANY_LINKS", language, n=messages.MAX_LINKS)))
     await context.conversations.close(message.chat_id)
     summaries = context.summaries
     works = [_known(admission.ready[url]) if url in admission.ready
              else summaries.for_admitted_link(admission, subject, url, language) for url in answered]  # fmt: skip
-    await _replies_in_order(context, message, works, answered)
+    await _replies_in_order(context, message, works, answered, language)
 
 
 async def _known(outcome: SummaryResult | NewsbotError) -> SummaryResult:
@@ -75,26 +75,28 @@ def _awaiting(work: asyncio.Future[SummaryResult]) -> Callable[[], Awaitable[Sum
 
 
 async def _replies_in_order(
-    context: NewsContext, message: Message, works: list[Awaitable[SummaryResult]], urls: list[str]
+    context: NewsContext, message: Message, works: Sequence[Awaitable[SummaryResult]], urls: list[str], lang: str
 ) -> None:
     """All summaries are worked on at once; their replies go out in the order of the links."""
     started = [asyncio.ensure_future(work) for work in works]
     try:
         for url, work in zip(urls, started, strict=True):
-            await reply_with_summary(context, message, render.placeholder(url), _awaiting(work))
+            placeholder = render.placeholder(url, t("READING_LINK", lang))
+            await reply_with_summary(context, message, placeholder, _awaiting(work), lang=lang)
     finally:
         for work in started:
             work.cancel()  # only those left behind when a reply failed
 
 
 async def summarize_pasted(update: Update, context: NewsContext, message: Message, text: str) -> None:
+    language = await messages.language_of(update, context)
     verdict = await context.summaries.within_limit(messages.limit_subject(update))
     if not verdict.allowed:
-        await sender.reply_html(message, render.esc(views.too_fast(texts.RATE_LIMITED_LINKS, verdict)))
+        await sender.reply_html(message, render.esc(views.too_fast("RATE_LIMITED_LINKS", verdict, language)))
         return
-    language = await messages.language_of(update, context)
-    await reply_with_summary(context, message, texts.READING_TEXT, lambda: context.summaries.for_text(text, language),
-                             lambda: context.summaries.ready_text(text, language))
+    await reply_with_summary(context, message, t("READING_TEXT", language),
+                             lambda: context.summaries.for_text(text, language),
+                             lambda: context.summaries.ready_text(text, language), lang=language)  # fmt: skip
 
 
 async def summarize_command(update: Update, context: NewsContext) -> None:
@@ -113,7 +115,7 @@ async def summarize_command(update: Update, context: NewsContext) -> None:
     if not links and context.args:
         links = [context.args[0]]  # a bare "example.com/story" that Telegram didn't mark as a link
     if not links:
-        await sender.reply_html(message, texts.SUMMARIZE_USAGE)
+        await sender.reply_html(message, t("SUMMARIZE_USAGE", await messages.language_of(update, context)))
         return
     await summarize_links(update, context, message, links)
 
@@ -128,7 +130,7 @@ async def refresh_button(press: Press[Refresh], context: NewsContext) -> None:
         return
     verdict = await context.summaries.within_limit(messages.limit_subject(press.update))
     if not verdict.allowed:
-        await press.toast(views.too_fast(texts.RATE_LIMITED_LINKS, verdict), alert=True)
+        await press.toast(views.too_fast("RATE_LIMITED_LINKS", verdict, lang), alert=True)
         return
     seen = await context.conversations.text_hash(press.action.key)
     work = asyncio.ensure_future(context.summaries.refresh(url, lang, seen))
@@ -142,7 +144,7 @@ async def refresh_button(press: Press[Refresh], context: NewsContext) -> None:
         return
     if done:
         await press.toast(t("UPDATED_TOAST", lang) if refreshed is not None else None)
-    await show_summary(context, press.message, _refreshed_summary(work), keep_on_error=True)
+    await show_summary(context, press.message, _refreshed_summary(work), keep_on_error=True, lang=lang)
 
 
 async def _finished(work: asyncio.Future[Refreshed]) -> bool:
@@ -173,15 +175,15 @@ async def _shown_at(message: Message, context: NewsContext) -> str:
 async def entry_summary_button(press: Press[EntrySummary], context: NewsContext) -> None:
     """📄 under a digest entry: the full summary, as if the user had sent the link."""
     url = await context.summaries.link_of(press.action.key)
+    language = await messages.language_of(press.update, context)
     if not url:
-        await press.toast(texts.STORY_GONE, alert=True)
+        await press.toast(t("STORY_GONE", language), alert=True)
         return
     verdict = await context.summaries.within_limit(messages.limit_subject(press.update))
     if not verdict.allowed:
-        await press.toast(views.too_fast(texts.RATE_LIMITED_LINKS, verdict), alert=True)
+        await press.toast(views.too_fast("RATE_LIMITED_LINKS", verdict, language), alert=True)
         return
-    await press.toast(texts.SUMMARIZING)
-    language = await messages.language_of(press.update, context)
-    await reply_with_summary(context, press.message, render.placeholder(url),
+    await press.toast(t("SUMMARIZING", language))
+    await reply_with_summary(context, press.message, render.placeholder(url, t("READING_LINK", language)),
                              lambda: context.summaries.for_link(url, language),
-                             lambda: context.summaries.ready_link(url, language))  # fmt: skip
+                             lambda: context.summaries.ready_link(url, language), lang=language)  # fmt: skip
