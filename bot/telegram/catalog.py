@@ -3,7 +3,9 @@
 English is ``bot.telegram.texts`` (every key is one of its names) plus the English defaults of the
 word sets lower layers render with (``SUMMARY_*``: ``bot.render.SummaryWords``, ``DIGEST_*``:
 ``bot.digest.render.DigestWords``); other languages are tables in ``locales/<code>.json`` with the
-same keys and placeholders. A key a table lacks, or a language without a table, falls back to
+same keys and placeholders. Reasons the lower layers give (a dead link, a paywall, a time that
+isn't one) are English sentences; ``reason`` translates them by ``locales/reasons.<code>.json``
+(English template → translation). A key a table lacks, or a language without a table, falls back to
 English, so a new sentence can ship before its translations (tests/unit/test_catalog.py fails
 until every language has it).
 """
@@ -11,6 +13,7 @@ until every language has it).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import fields
 from datetime import date
 from functools import cache
@@ -74,3 +77,30 @@ def digest_words(lang: str | None) -> DigestWords:
 def weekday_date(day: date, lang: str | None) -> str:
     """"Mon 2 Mar" in ``lang``."""
     return digest_words(lang).day_label(day)
+
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    parts = _PLACEHOLDER.split(template)  # text, name, text, name, …, text
+    return re.compile("".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts)), re.S)
+
+
+@cache
+def _reasons(lang: str) -> tuple[tuple[re.Pattern[str], str], ...]:
+    path = LOCALES / f"reasons.{lang}.json"
+    if lang == DEFAULT or not path.exists():
+        return ()
+    loaded: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
+    return tuple((_pattern(english), translated) for english, translated in loaded.items())
+
+
+def reason(text: str, lang: str | None) -> str:
+    """A failure's reason, said in English by the layer that failed, in ``lang`` (as it is when
+    the table has no translation for it)."""
+    for pattern, translated in _reasons(ui_language(lang)):
+        match = pattern.fullmatch(text)
+        if match:
+            return translated.format(**{k: reason(v, lang) for k, v in match.groupdict().items()})
+    return text

@@ -18,7 +18,7 @@ from bot import metrics, render
 from bot.errors import NewsbotError
 from bot.pipeline import SummaryResult
 from bot.telegram import keyboards, sender
-from bot.telegram.catalog import summary_words, t
+from bot.telegram.catalog import reason, summary_words, t
 from bot.telegram.context import NewsContext
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ async def _settle(summarize: Callable[[], Awaitable[SummaryResult | None]], lang
         return await summarize()
     except (NewsbotError, TimeoutError) as exc:
         metrics.replied(exc.code if isinstance(exc, NewsbotError) else "timeout")
-        return render.render_error(exc.reason if isinstance(exc, NewsbotError) else t("TOO_SLOW", lang))
+        return render.render_error(reason(exc.reason, lang) if isinstance(exc, NewsbotError) else t("TOO_SLOW", lang))
 
 
 async def reply_with_summary(
@@ -85,7 +85,7 @@ async def _edit_into(
     _log_sent(outcome)
     key = outcome.article_key
     await context.conversations.begin(target.chat_id, target.message_id, key, outcome.article)
-    parts = render.render_summary(outcome.article, outcome.summary, updated=outcome.updated, words=summary_words(lang))
+    parts = _rendered(outcome, lang)
     sent = await sender.deliver_parts(target, parts, keyboards.summary(outcome, lang))
     for part in sent[1:]:
         await context.conversations.link(part.chat_id, part.message_id, key)
@@ -95,7 +95,7 @@ async def _send_new(context: NewsContext, message: Message, result: SummaryResul
     """The summary as new replies to ``message`` (keyboard on the last part), each linked to its article."""
     key = result.article_key
     await context.conversations.open(message.chat_id, key, result.article)
-    parts = render.render_summary(result.article, result.summary, updated=result.updated, words=summary_words(lang))
+    parts = _rendered(result, lang)
     markup = keyboards.summary(result, lang)
     previous = message
     for i, part in enumerate(parts):
@@ -103,6 +103,14 @@ async def _send_new(context: NewsContext, message: Message, result: SummaryResul
         previous = await sender.reply_html(previous, part, markup if last else None, quote=i == 0)
         await context.conversations.link(previous.chat_id, previous.message_id, key)
     _log_sent(result)
+
+
+def _rendered(result: SummaryResult, lang: str) -> list[str]:
+    """The summary's messages, its fixed words and its note (why it is extractive) in ``lang``."""
+    summary = result.summary
+    if summary.note:
+        summary = summary.model_copy(update={"note": reason(summary.note, lang)})
+    return render.render_summary(result.article, summary, updated=result.updated, words=summary_words(lang))
 
 
 def _log_sent(result: SummaryResult) -> None:

@@ -12,7 +12,7 @@ from bot.digest.schedule import zone_label
 from bot.digest.sources import Source
 from bot.store.limits import Verdict
 from bot.telegram import keyboards, pickers
-from bot.telegram.catalog import t, weekday_date
+from bot.telegram.catalog import reason, t, weekday_date
 
 
 def too_fast(key: str, verdict: Verdict, lang: str | None) -> str:
@@ -46,8 +46,9 @@ def subscription(
     """The reply to a subscription, and its buttons (the time-zone question's, when it asks)."""
     if isinstance(outcome, Refused):
         if outcome.stage == "check":
-            return render.render_error(t("CANT_SUBSCRIBE", lang, reason=outcome.reason)), None
-        return (render.esc(outcome.reason) if outcome.stage == "limit" else render.render_error(outcome.reason)), None
+            return render.render_error(t("CANT_SUBSCRIBE", lang, reason=reason(outcome.reason, lang))), None
+        why = reason(outcome.reason, lang)
+        return (render.esc(why) if outcome.stage == "limit" else render.render_error(why)), None
     if isinstance(outcome, AlreadyFollowing):
         return t("ALREADY_FOLLOWING", lang, name=render.esc(outcome.name)), None
     lines = [t("SUBSCRIBED", lang, name=render.esc(outcome.name)), schedule_line(outcome.schedule, lang)]
@@ -79,8 +80,8 @@ def sources(presets: tuple[Source, ...], lang: str | None) -> list[str]:
 
 
 def _skipped_line(skipped: Skipped, lang: str | None) -> str:
-    reason = skipped.reason or t("OVER_THE_LIMIT", lang)
-    return t("IMPORT_SKIPPED_LINE", lang, name=render.esc(skipped.name), reason=render.esc(reason))
+    why = reason(skipped.reason, lang) if skipped.reason else t("OVER_THE_LIMIT", lang)
+    return t("IMPORT_SKIPPED_LINE", lang, name=render.esc(skipped.name), reason=render.esc(why))
 
 
 def import_report(
@@ -96,7 +97,7 @@ def import_report(
         lines = [_skipped_line(skipped, lang) for skipped in report.skipped]
         blocks.append("\n".join([t("IMPORT_SKIPPED", lang, count=len(report.skipped)), *lines]))
     if report.limit_reason:
-        blocks.append(render.esc(report.limit_reason))
+        blocks.append(render.esc(reason(report.limit_reason, lang)))
     if cut_at is not None:
         blocks.append(t("OPML_CUT", lang, count=cut_at))
     markup = None

@@ -17,7 +17,7 @@ from bot.net.urls import parse_user_url
 from bot.pipeline import SummaryResult
 from bot.telegram import messages, sender, views
 from bot.telegram.buttons import Press
-from bot.telegram.catalog import t
+from bot.telegram.catalog import reason, t
 from bot.telegram.context import NewsContext
 from bot.telegram.replies import reply_with_summary, show_summary
 
@@ -39,12 +39,12 @@ def _readable(links: list[str]) -> tuple[list[str], list[FetchError]]:
 async def summarize_links(update: Update, context: NewsContext, message: Message, links: list[str]) -> None:
     # Validation before anything else: nothing downstream (placeholder, keys) sees a broken link.
     chosen, invalid = _readable(links[: messages.MAX_LINKS])
+    language = await messages.language_of(update, context)
     for exc in invalid:
-        await sender.reply_html(message, render.render_error(exc.reason))
+        await sender.reply_html(message, render.render_error(reason(exc.reason, language)))
     if not chosen:
         return
     subject = messages.limit_subject(update)
-    language = await messages.language_of(update, context)
     admission = await context.summaries.admit_links(subject, chosen, language)
     if admission.refused:
         await sender.reply_html(message, render.esc(views.too_fast("RATE_LIMITED_LINKS", admission.verdict, language)))

@@ -13,7 +13,7 @@ from bot.digest.opml import OpmlError
 from bot.errors import NewsbotError
 from bot.telegram import messages, sender, views
 from bot.telegram.admins import allowed_to_change
-from bot.telegram.catalog import t
+from bot.telegram.catalog import reason, t
 from bot.telegram.context import NewsContext
 
 log = logging.getLogger(__name__)
@@ -52,10 +52,10 @@ async def opml_document(update: Update, context: NewsContext) -> None:
         data = bytes(await (await message.document.get_file()).download_as_bytearray())
         opml = await subscriptions.read_opml(data)
     except OpmlError as exc:
-        await sender.reply_html(message, render.render_error(str(exc)))
+        await sender.reply_html(message, render.render_error(reason(str(exc), lang)))
         return
     except NewsbotError as exc:
-        await sender.reply_html(message, render.render_error(exc.reason))
+        await sender.reply_html(message, render.render_error(reason(exc.reason, lang)))
         return
     except TelegramError as exc:
         log.warning("opml download failed error=%s", exc)

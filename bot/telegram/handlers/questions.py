@@ -15,7 +15,7 @@ from bot.callbacks import AskAbout, AskSuggested
 from bot.store.limits import Verdict
 from bot.telegram import keyboards, messages, pickers, sender, views
 from bot.telegram.buttons import Press
-from bot.telegram.catalog import t
+from bot.telegram.catalog import reason, t
 from bot.telegram.context import NewsContext
 from bot.telegram.replies import within_grace
 
@@ -37,7 +37,7 @@ def _render_reply(reply: Reply, lang: str) -> str:
     blocks = [t("ANSWER_ABOUT", lang, title=render.esc(reply.headline))] if reply.headline else []
     if reply.off_topic_note:
         blocks.append(render.esc(t("ONLY_ABOUT_ARTICLE", lang, title=reply.headline)))
-    body = render.render_answer(reply.answer)
+    body = render.render_answer(reply.answer.model_copy(update={"text": reason(reply.answer.text, lang)}))
     return "\n".join(blocks) + "\n\n" + body if blocks else body
 
 

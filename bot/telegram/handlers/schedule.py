@@ -15,7 +15,7 @@ from bot.digest.schedule import zone_label, zone_with_offset
 from bot.telegram import messages, sender, views
 from bot.telegram.admins import allowed_to_change
 from bot.telegram.buttons import Press
-from bot.telegram.catalog import t
+from bot.telegram.catalog import reason, t
 from bot.telegram.context import NewsContext
 
 PAUSE_WORDS = frozenset({"off", "pause", "stop"})
@@ -41,7 +41,7 @@ async def _setting(
     try:
         reply = await change(message.chat_id, " ".join(context.args), lang)
     except ValueError as exc:  # its message is for the user
-        reply = render.esc(str(exc))
+        reply = render.esc(reason(str(exc), lang))
     await sender.reply_html(message, reply)
 
 
