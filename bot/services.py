@@ -28,7 +28,7 @@ from bot.digest.delivery import Transport
 from bot.digest.entries import EntrySummarizer
 from bot.digest.limiter import SendLimiter
 from bot.digest.polling import FeedPoller
-from bot.digest.service import DigestService, WordsFor
+from bot.digest.service import DigestService, Translate, WordsFor
 from bot.llm.client import LLM
 from bot.llm.probe import warn_if_unusable
 from bot.net.fetch import Fetcher
@@ -125,8 +125,11 @@ def send_limiter(settings: Settings, redis: redis_async.Redis) -> SendLimiter:
                        chat_burst=settings.send_chat_burst, group_per_minute=settings.send_group_per_minute)
 
 
-def build_digest(services: Services, transport: Transport | None, words: WordsFor | None = None) -> DigestService:
-    """The digest service on this process's shared collaborators; ``words``: its texts per language."""
+def build_digest(
+    services: Services, transport: Transport | None, words: WordsFor | None = None, translate: Translate | None = None
+) -> DigestService:
+    """The digest service on this process's shared collaborators; ``words`` and ``translate`` put
+    its texts in each chat's language (the Telegram edge's catalog)."""
     settings = services.settings
     summarizer = EntrySummarizer(
         services.pipeline, services.runs, daily_budget=settings.digest_llm_daily_budget,
@@ -136,6 +139,7 @@ def build_digest(services: Services, transport: Transport | None, words: WordsFo
         settings, poller=services.poller, summarizer=summarizer, subscriptions=services.subscriptions,
         items=services.items, runs=services.runs, chats=services.chats,
         limiter=send_limiter(settings, services.redis), clock=services.clock, transport=transport, words=words,
+        translate=translate,
     )  # fmt: skip
 
 

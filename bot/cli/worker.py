@@ -21,7 +21,7 @@ from bot.metrics.server import OpsServer, start_ops_server
 from bot.services import Services, build_digest
 from bot.store.reachable import check_redis, ping
 from bot.telegram.app import HEARTBEAT_EVERY
-from bot.telegram.catalog import digest_words
+from bot.telegram.catalog import digest_words, reason
 from bot.telegram.digest_sender import TelegramTransport
 from bot.telegram.startup import telegram_startup_errors
 
@@ -46,7 +46,7 @@ async def run_worker(settings: Settings, *, clock: Clock | None = None) -> int:
             await transport.start()
         await check_redis(services.redis, settings.redis_url)
         await services.warn_if_llm_unusable()
-        jobs = DigestJobs(build_digest(services, transport, digest_words))
+        jobs = DigestJobs(build_digest(services, transport, digest_words, reason))
         await jobs.start_workers()
         heartbeat = asyncio.create_task(_beat(settings.heartbeat_file))
         ops = start_ops_server(settings.metrics_port, settings.metrics_listen,

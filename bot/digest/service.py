@@ -41,6 +41,7 @@ KEEPALIVE_EVERY = 2.0  # claim extension and saq heartbeat of a running digest
 
 Touch = Callable[[], Awaitable[object]]
 WordsFor = Callable[[str], DigestWords]  # a language code → the digest's words in it
+Translate = Callable[[str, str], str]  # (an English notice, a language code) → the notice in it
 NotifyQueue = Callable[[list[int], str, str], Awaitable[None]]
 
 
@@ -64,8 +65,10 @@ class DigestService:
         self, settings: Settings, *, poller: FeedPoller, summarizer: EntrySummarizer,
         subscriptions: SubscriptionStore, items: ItemStore, runs: RunStore, chats: ChatStore,
         limiter: SendLimiter, clock: Clock, transport: Transport | None = None, words: WordsFor | None = None,
+        translate: Translate | None = None,
     ) -> None:  # fmt: skip
         self.words: WordsFor = words or (lambda _language: DigestWords())
+        self.translate: Translate = translate or (lambda text, _language: text)
         self.settings = settings
         self.poller = poller
         self.summarizer = summarizer
@@ -246,6 +249,7 @@ class DigestService:
     async def send_notice(self, chat_id: int, text: str) -> bool:
         if self.courier is None:
             return False
+        text = self.translate(text, await self.language(chat_id))
         try:
             await self.courier.send(chat_id, Part(esc(text)))
         except (ChatGone, RejectedMessage):

@@ -25,7 +25,7 @@ from bot.digest.jobs import DigestJobs
 from bot.digest.service import DigestService
 from bot.models import Button
 from bot.services import Services, build_digest
-from bot.telegram.catalog import digest_words
+from bot.telegram.catalog import digest_words, reason
 from bot.telegram.metered import MeteredRequest
 
 log = logging.getLogger(__name__)
@@ -115,7 +115,7 @@ class InBotDigest:
     async def start(cls, settings: Settings, services: Services) -> InBotDigest:
         transport = TelegramTransport(settings)
         await transport.start()
-        service = build_digest(services, transport, digest_words)
+        service = build_digest(services, transport, digest_words, reason)
         jobs = DigestJobs(service)
         if settings.digest_worker:
             await jobs.start_workers()

@@ -81,3 +81,13 @@ def test_reasons_keep_their_values_and_stay_english_for_english() -> None:
     assert reason("Unknown time zone “Berlinn”. Did you mean Europe/Berlin?", "ru").endswith("Europe/Berlin?")
     assert reason("That page doesn't exist (anymore).", "en") == "That page doesn't exist (anymore)."
     assert reason("Something no table knows.", "fr") == "Something no table knows."
+
+
+@pytest.mark.parametrize("lang", [lang for lang in LANGUAGES if lang != DEFAULT])
+def test_the_failing_feed_notice_is_translated_with_its_reason(lang: str) -> None:
+    """Built in bot/digest/polling.py for all its chats, translated per chat when it is sent."""
+    why = "That site took too long to answer."
+    notice = (f"⚠️ The feed https://example.com/rss hasn't worked for 3 days ({why}). "
+              "It stays in your list and I keep trying; send /subscriptions to remove it.")  # fmt: skip
+    said = reason(notice, lang)
+    assert said != notice and "https://example.com/rss" in said and reason(why, lang) in said
