@@ -21,13 +21,14 @@ def esc(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def _date(published: str | None) -> str | None:
+def _date(published: str | None, words: SummaryWords) -> str | None:
     if not published:
         return None
     try:
-        return date.fromisoformat(published[:10]).strftime("%-d %b %Y")
+        day = date.fromisoformat(published[:10])
     except ValueError:
         return None
+    return words.date_format.format(day=day.day, month=words.months.split()[day.month - 1], year=day.year)
 
 
 def link(url: str, label: str) -> str:
@@ -46,6 +47,8 @@ class SummaryWords:
     key_quotes: str = "Key quotes"
     read_original: str = "Read the original on {host}"
     extractive: str = "Extractive summary: sentences taken from the article itself."
+    months: str = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec"
+    date_format: str = "{day} {month} {year}"
 
 
 ENGLISH = SummaryWords()
@@ -63,7 +66,7 @@ def summary_blocks(
     head = f"<b>{esc(summary.headline or article.title)}</b>"
     meta = [
         article.site or (host_of(article.link, fallback=article.link) if article.link.startswith("http") else None),
-        _date(article.published),
+        _date(article.published, words),
         words.min_read.format(n=article.reading_minutes) if article.words else None,
     ]
     meta_line = " · ".join(esc(m) for m in meta if m)
