@@ -16,6 +16,20 @@ def _table() -> dict[str, tuple[str, ...]]:
     return {code: tuple(zones[:MAX_ZONES]) for code, zones in raw.items() if not code.startswith("_")}
 
 
+@cache
+def _names() -> dict[str, dict[str, str]]:
+    raw = json.loads(files("bot").joinpath("data", "likely_zones.json").read_text(encoding="utf-8"))
+    names: dict[str, dict[str, str]] = raw["_names"]
+    return names
+
+
+def city_name(zone: str, language: str | None) -> str:
+    """A zone's city as ``language`` writes it ("Europe/Vienna", "de" → "Wien"); else the city
+    of the zone's name ("America/Argentina/Buenos_Aires" → "Buenos Aires")."""
+    base = (language or "").lower().replace("_", "-").split("-")[0]
+    return _names().get(base, {}).get(zone) or zone.rsplit("/", 1)[-1].replace("_", " ")
+
+
 def likely_zones(language: str | None) -> tuple[str, ...]:
     """Zone names for a Telegram language code ("pt-BR": Brazil's, "de-AT": German ones; unknown
     or none: English-speaking ones, the most common Telegram default)."""

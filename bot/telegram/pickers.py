@@ -22,12 +22,7 @@ def languages(choices: list[tuple[str, str]], auto_label: str) -> InlineKeyboard
     return InlineKeyboardMarkup([row[:3], row[3:], [_button(auto_label, PickLanguage("auto"))]])
 
 
-def zone_name(zone: str) -> str:
-    """A zone's city as people write it: "America/Argentina/Buenos_Aires" → "Buenos Aires"."""
-    return zone.rsplit("/", 1)[-1].replace("_", " ")
-
-
-def zones(names: list[str]) -> InlineKeyboardMarkup:
-    """One button per likely time zone, two to a row."""
-    buttons = [_button(zone_name(name), PickZone(name)) for name in names]
+def zones(choices: list[tuple[str, str]]) -> InlineKeyboardMarkup:
+    """One button per likely time zone (zone, label), two to a row."""
+    buttons = [_button(label, PickZone(zone)) for zone, label in choices]
     return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])

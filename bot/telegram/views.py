@@ -8,6 +8,7 @@ from telegram import InlineKeyboardMarkup
 from bot import render
 from bot.app.digests import NextDigest, Schedule
 from bot.app.subscriptions import AlreadyFollowing, ImportReport, Listing, Refused, Skipped, Subscribed
+from bot.digest.likely_zones import city_name
 from bot.digest.schedule import zone_label
 from bot.digest.sources import Source
 from bot.store.limits import Verdict
@@ -37,7 +38,7 @@ def zone_question(zones: tuple[str, ...], lang: str | None) -> tuple[str, Inline
     """Where is the chat? With a button per likely zone, and the hint to type a city instead."""
     if not zones:
         return t("ASK_TIMEZONE_TYPE", lang), None
-    return t("ASK_TIMEZONE", lang), pickers.zones(list(zones))
+    return t("ASK_TIMEZONE", lang), pickers.zones([(zone, city_name(zone, lang)) for zone in zones])
 
 
 def subscription(

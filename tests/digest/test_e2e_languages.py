@@ -32,9 +32,10 @@ def test_time_zone_question_has_buttons_for_the_users_language_and_a_press_sets_
     question = world.command(german, f"/subscribe {first}", language_code="de")
     assert "In welcher Zeitzone bist du?" in question.plain_text and "/timezone" in question.plain_text
     assert _zones(question) == ["Europe/Berlin", "Europe/Vienna", "Europe/Zurich"]
-    assert [b["text"] for b in question.buttons] == ["Berlin", "Vienna", "Zurich"]
+    assert [b["text"] for b in question.buttons] == ["Berlin", "Wien", "Zürich"]  # as a German writes them
     spanish_question = world.command(spanish, f"/subscribe {first}", language_code="es")
     assert _zones(spanish_question)[:3] == ["Europe/Madrid", "America/Mexico_City", "America/Argentina/Buenos_Aires"]
+    assert [b["text"] for b in spanish_question.buttons][:3] == ["Madrid", "Ciudad de México", "Buenos Aires"]
 
     vienna = next(d for d in question.callback_data if decode(d) == PickZone("Europe/Vienna"))
     press = fake_telegram.push_callback(german, question.message_id, vienna, language_code="de")
