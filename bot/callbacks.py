@@ -130,11 +130,19 @@ class NightUpdates(Action):
     code: ClassVar[str] = "n"
 
 
+@dataclass(frozen=True)
+class PickZone(Action):
+    """A time zone offered when the bot asks where the chat is (an IANA name, e.g. Europe/Berlin)."""
+
+    zone: str
+    code: ClassVar[str] = "z"
+
+
 ACTIONS: dict[str, type[Action]] = {
     kind.code: kind
     for kind in (Refresh, AskAbout, AskSuggested, EntrySummary, PickFeed, Unsubscribe, MoreStories, PickLanguage,
-                 Follow, Unfollow, NightUpdates)
-}
+                 Follow, Unfollow, NightUpdates, PickZone)
+}  # fmt: skip
 LEGACY: dict[str, type[Action]] = {
     "refresh": Refresh, "ask": AskAbout, "dask": AskAbout, "q": AskSuggested, "dsum": EntrySummary,
     "dpick": PickFeed, "dun": Unsubscribe,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 from datetime import date
 
 from bot.models import Answer, AnswerDraft, Article, Quote, Summary, SummaryDraft
@@ -20,13 +21,14 @@ def esc(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def _date(published: str | None) -> str | None:
+def _date(published: str | None, words: SummaryWords) -> str | None:
     if not published:
         return None
     try:
-        return date.fromisoformat(published[:10]).strftime("%-d %b %Y")
+        day = date.fromisoformat(published[:10])
     except ValueError:
         return None
+    return words.date_format.format(day=day.day, month=words.months.split()[day.month - 1], year=day.year)
 
 
 def link(url: str, label: str) -> str:
@@ -35,57 +37,77 @@ def link(url: str, label: str) -> str:
     return f'<a href="{esc(url)}">{esc(label)}</a>'
 
 
-def placeholder(url: str) -> str:
-    return f"⏳ Reading {esc(host_of(url, fallback=url))}…"
+@dataclass(frozen=True)
+class SummaryWords:
+    """The fixed words around a summary, in the reader's language (English by default; the
+    Telegram edge fills them from its message catalog). Plain text: they are escaped here."""
+
+    min_read: str = "{n} min read"
+    updated: str = "This story was updated since it was first summarized."
+    key_quotes: str = "Key quotes"
+    read_original: str = "Read the original on {host}"
+    extractive: str = "Extractive summary: sentences taken from the article itself."
+    months: str = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec"
+    date_format: str = "{day} {month} {year}"
+
+
+ENGLISH = SummaryWords()
+
+
+def placeholder(url: str, template: str = "⏳ Reading {host}…") -> str:
+    return template.format(host=esc(host_of(url, fallback=url)))
 
 
 def summary_blocks(
-    article: Article, summary: Summary, *, updated: bool = False, show_link: bool = True
-) -> list[str]:
+    article: Article, summary: Summary, *, updated: bool = False, show_link: bool = True,
+    words: SummaryWords = ENGLISH,
+) -> list[str]:  # fmt: skip
     blocks: list[str] = []
     head = f"<b>{esc(summary.headline or article.title)}</b>"
     meta = [
         article.site or (host_of(article.link, fallback=article.link) if article.link.startswith("http") else None),
-        _date(article.published),
-        f"{article.reading_minutes} min read" if article.words else None,
+        _date(article.published, words),
+        words.min_read.format(n=article.reading_minutes) if article.words else None,
     ]
     meta_line = " · ".join(esc(m) for m in meta if m)
     blocks.append(head + (f"\n<i>{meta_line}</i>" if meta_line else ""))
     if updated:
-        blocks.append("🔄 <i>This story was updated since it was first summarized.</i>")
+        blocks.append(f"🔄 <i>{esc(words.updated)}</i>")
     if summary.bullets:
         blocks.append("\n".join(f"• {esc(b)}" for b in summary.bullets))
     if summary.quotes:
-        lines = ["<b>Key quotes</b>"]
+        lines = [f"<b>{esc(words.key_quotes)}</b>"]
         lines += [quote_line(q) for q in summary.quotes]
         blocks.append("\n".join(lines))
     footer: list[str] = []
     if show_link and article.link.startswith(("http://", "https://")):
-        footer.append(link(article.link, f"Read the original on {host_of(article.link, fallback=article.link)}"))
+        footer.append(link(article.link, words.read_original.format(host=host_of(article.link, fallback=article.link))))
     if summary.note:
         footer.append(f"<i>ℹ️ {esc(summary.note)}</i>")
     elif summary.engine == "extractive":
-        footer.append("<i>ℹ️ Extractive summary: sentences taken from the article itself.</i>")
+        footer.append(f"<i>ℹ️ {esc(words.extractive)}</i>")
     if footer:
         blocks.append("\n".join(footer))
     return blocks
 
 
-def render_summary(article: Article, summary: Summary, *, updated: bool = False) -> list[str]:
+def render_summary(
+    article: Article, summary: Summary, *, updated: bool = False, words: SummaryWords = ENGLISH
+) -> list[str]:
     """The summary reply as one or more messages, each within Telegram's limit."""
-    return pack(summary_blocks(article, summary, updated=updated))
+    return pack(summary_blocks(article, summary, updated=updated, words=words))
 
 
 WRITING = "✍️"  # ends a draft: more is being written
 
 
-def render_summary_draft(draft: SummaryDraft) -> str:
+def render_summary_draft(draft: SummaryDraft, words: SummaryWords = ENGLISH) -> str:
     """A summary while it is written, in the final message's layout (one message: a draft is one)."""
     blocks = [f"<b>{esc(draft.headline)}</b>"]
     if draft.bullets:
         blocks.append("\n".join(f"• {esc(b)}" for b in draft.bullets))
     if draft.quotes:
-        blocks.append("\n".join(["<b>Key quotes</b>", *(quote_line(q) for q in draft.quotes)]))
+        blocks.append("\n".join([f"<b>{esc(words.key_quotes)}</b>", *(quote_line(q) for q in draft.quotes)]))
     blocks.append(WRITING)
     return pack(blocks)[0]
 
@@ -154,6 +176,6 @@ def render_answer(answer: Answer) -> str:
     return "\n\n".join(lines)
 
 
-def ask_prompt(title: str) -> str:
-    subject = f"“{esc(title)}”" if title else "this article"
-    return f"💬 What would you like to know about {subject}? Reply to this message with your question."
+def ask_prompt(title: str, template: str, untitled: str) -> str:
+    """The 💬 prompt: ``template`` has ``{subject}``, the title in quotes or ``untitled``."""
+    return template.format(subject=f"“{esc(title)}”" if title else esc(untitled))

@@ -30,7 +30,7 @@ from bot.digest.delivery import Courier, Transport
 from bot.digest.entries import EntrySummarizer
 from bot.digest.limiter import SendLimiter
 from bot.digest.polling import FeedPoller
-from bot.digest.service import DigestService
+from bot.digest.service import DigestService, Translate, WordsFor
 from bot.follow.service import FollowService, Render
 from bot.llm.client import LLM
 from bot.llm.probe import warn_if_unusable
@@ -131,8 +131,11 @@ def send_limiter(settings: Settings, redis: redis_async.Redis) -> SendLimiter:
                        chat_burst=settings.send_chat_burst, group_per_minute=settings.send_group_per_minute)
 
 
-def build_digest(services: Services, transport: Transport | None) -> DigestService:
-    """The digest service on this process's shared collaborators."""
+def build_digest(
+    services: Services, transport: Transport | None, words: WordsFor | None = None, translate: Translate | None = None
+) -> DigestService:
+    """The digest service on this process's shared collaborators; ``words`` and ``translate`` put
+    its texts in each chat's language (the Telegram edge's catalog)."""
     settings = services.settings
     summarizer = EntrySummarizer(
         services.pipeline, services.runs, daily_budget=settings.digest_llm_daily_budget,
@@ -141,7 +144,8 @@ def build_digest(services: Services, transport: Transport | None) -> DigestServi
     return DigestService(
         settings, poller=services.poller, summarizer=summarizer, subscriptions=services.subscriptions,
         items=services.items, runs=services.runs, chats=services.chats,
-        limiter=send_limiter(settings, services.redis), clock=services.clock, transport=transport,
+        limiter=send_limiter(settings, services.redis), clock=services.clock, transport=transport, words=words,
+        translate=translate,
     )  # fmt: skip
 
 

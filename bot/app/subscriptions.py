@@ -15,6 +15,7 @@ from bot import cpu
 from bot.app.digests import Schedule, schedule_of
 from bot.config import Settings
 from bot.digest.clock import Clock
+from bot.digest.likely_zones import likely_zones
 from bot.digest.opml import MAX_OPML_BYTES, OpmlFeed, export_opml, parse_opml
 from bot.digest.polling import FeedPoller, FoundFeed
 from bot.digest.presets import find_preset, presets
@@ -66,6 +67,7 @@ class Subscribed:
     name: str
     schedule: Schedule
     needs_timezone: bool  # the chat never said where it is, and wasn't asked yet
+    zones: tuple[str, ...] = ()  # when asking: the likely ones, from the subscriber's language
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,7 @@ class ImportReport:
     skipped: list[Skipped]
     limit_reason: str  # "" unless the limit stopped the import
     needs_timezone: bool
+    zones: tuple[str, ...] = ()  # when asking: the likely ones, from the importer's language
 
 
 @dataclass(frozen=True)
@@ -206,7 +209,7 @@ class Subscriptions:
         schedule = schedule_of(await self.store.get_settings(chat_id))
         needs_timezone = await self.store.ask_timezone_once(chat_id)
         log.info("subscribed chat_id=%s feed=%s", chat_id, found.url)
-        return Subscribed(name, schedule, needs_timezone)
+        return Subscribed(name, schedule, needs_timezone, likely_zones(language) if needs_timezone else ())
 
     async def _first_subscription(self, chat_id: int, language: str | None) -> None:
         if not await self.store.has_digest_time(chat_id):
@@ -268,7 +271,8 @@ class Subscriptions:
         needs_timezone = bool(added) and await self.store.ask_timezone_once(chat_id)
         log.info("opml import chat_id=%s added=%d known=%d failed=%d", chat_id, len(added), len(known),
                  len(skipped))  # fmt: skip
-        return ImportReport(added, known, skipped, limit_reason, needs_timezone)
+        zones = likely_zones(language) if needs_timezone else ()
+        return ImportReport(added, known, skipped, limit_reason, needs_timezone, zones)
 
     @needs_store
     async def export(self, chat_id: int) -> tuple[bytes, int] | None:

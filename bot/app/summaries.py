@@ -8,12 +8,30 @@ from dataclasses import dataclass, replace
 
 from bot import cpu
 from bot.engines.partial import SummaryProgress
+from bot.errors import NewsbotError
 from bot.follow.changes import Change, compare
 from bot.models import Article
 from bot.pipeline import Pipeline, SummaryResult
-from bot.store.limits import RateLimiter, Rule, Verdict
+from bot.store.limits import ALLOWED, RateLimiter, Rule, Verdict
 
 log = logging.getLogger(__name__)
+
+# The link limit counts in units, so a failed link can cost a fraction of one that was summarized:
+# a summary costs us a fetch and an LLM call, a failure (dead page, paywall) only the fetch.
+UNITS_PER_LINK = 3
+UNITS_PER_FAILED_LINK = 1
+
+
+@dataclass(frozen=True)
+class Admission:
+    """What a message's links cost. ``ready``: answered from the cache (a summary, or a recent
+    failure), free; ``admitted``: counted, to work on; ``refused``: over the limit (``verdict`` says
+    when to try again)."""
+
+    ready: dict[str, SummaryResult | NewsbotError]
+    admitted: list[str]
+    refused: list[str]
+    verdict: Verdict
 
 
 @dataclass(frozen=True)
@@ -32,12 +50,46 @@ class Summaries:
         self.pipeline = pipeline
         self.limits = limits
         self.deadline = deadline
-        self.rule = Rule("links", links_per_minute)
+        self.rule = Rule("links", links_per_minute * UNITS_PER_LINK)
 
     async def within_limit(self, subject: str, links: int = 1) -> Verdict:
         """Whether ``subject`` may have ``links`` more summaries now (and counts them). Links,
         refreshes and a digest entry's full summary all count here."""
-        return await self.limits.allow(self.rule, subject, cost=links)
+        return await self.limits.allow(self.rule, subject, cost=links * UNITS_PER_LINK)
+
+    async def admit_links(self, subject: str, urls: list[str], language: str) -> Admission:
+        """Count a message's links fairly: only those that need work (a cache hit costs us nothing,
+        so it costs the user nothing), all or none of them. ``urls`` are valid links."""
+        ready: dict[str, SummaryResult | NewsbotError] = {}
+        pending: list[str] = []
+        for url in urls:
+            try:
+                found = await self.ready_link(url, language)
+            except NewsbotError as exc:
+                ready[url] = exc
+                continue
+            if found is None:
+                pending.append(url)
+            else:
+                ready[url] = found
+        if not pending:
+            return Admission(ready, [], [], ALLOWED)
+        verdict = await self.within_limit(subject, len(pending))
+        if not verdict.allowed:
+            return Admission(ready, [], pending, verdict)
+        return Admission(ready, pending, [], verdict)
+
+    async def for_admitted_link(
+        self, admission: Admission, subject: str, url: str, language: str, *, progress: SummaryProgress | None = None
+    ) -> SummaryResult:
+        """``for_link`` for one of ``admission``'s links; a link that fails gives back most of its cost."""
+        try:
+            return await self.for_link(url, language, progress=progress)
+        except NewsbotError:
+            first = admission.admitted.index(url) * UNITS_PER_LINK + 1
+            await self.limits.refund(self.rule, subject, admission.verdict, UNITS_PER_LINK - UNITS_PER_FAILED_LINK,
+                                     first=first)  # fmt: skip
+            raise
 
     @property
     def streamed(self) -> bool:

@@ -22,6 +22,7 @@ from bot.metrics.server import OpsServer, start_ops_server
 from bot.services import Services, build_digest, build_follow
 from bot.store.reachable import check_redis, ping
 from bot.telegram.app import HEARTBEAT_EVERY
+from bot.telegram.catalog import digest_words, reason
 from bot.telegram.digest_sender import TelegramTransport
 from bot.telegram.follow_view import render_updates
 from bot.telegram.startup import telegram_startup_errors
@@ -48,7 +49,7 @@ async def run_worker(settings: Settings, *, clock: Clock | None = None) -> int:
             await transport.start()
         await check_redis(services.redis, settings.redis_url)
         await services.warn_if_llm_unusable()
-        jobs = DigestJobs(build_digest(services, transport))
+        jobs = DigestJobs(build_digest(services, transport, digest_words, reason))
         await jobs.start_workers()
         follow_jobs = FollowJobs(build_follow(services, transport, render_updates))
         await follow_jobs.start_workers()

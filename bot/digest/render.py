@@ -7,6 +7,7 @@ about it, ``AskAbout``), the same flows as a link sent to the bot (see ``bot.cal
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from bot.callbacks import AskAbout, EntrySummary, MoreStories
@@ -14,8 +15,34 @@ from bot.models import Button, Entry, Part
 from bot.render import MAX_MESSAGE, esc, utf16_len
 from bot.text.clean import shorten
 
-EMPTY_TEXT = "Nothing new from your sources today."
-FROM_THE_FEED = "From the feed:"
+
+@dataclass(frozen=True)
+class DigestWords:
+    """The digest's fixed words in the reader's language (English by default; the Telegram edge
+    fills them from its message catalog). Plain text: they are escaped here."""
+
+    title: str = "Your daily digest"
+    story_one: str = "{n} story"
+    story_many: str = "{n} stories"
+    more_one: str = "+{n} more story"
+    more_many: str = "+{n} more stories"
+    next_page: str = "▶ Next {n}"
+    from_feed: str = "From the feed:"
+    sources: str = "{n} sources:"
+    via: str = "via {name}"
+    untitled: str = "Untitled"
+    empty: str = "Nothing new from your sources today."
+    weekdays: str = "Mon Tue Wed Thu Fri Sat Sun"
+    months: str = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec"
+    date_format: str = "{weekday} {day} {month}"
+
+    def day_label(self, day: date) -> str:
+        """"Mon 2 Mar" in these words (no locale module: the process locale is not the reader's)."""
+        weekday = self.weekdays.split()[day.weekday()]
+        return self.date_format.format(weekday=weekday, day=day.day, month=self.months.split()[day.month - 1])
+
+
+ENGLISH = DigestWords()
 MAX_SOURCES_SHOWN = 6
 MAX_HREF = 500  # longer links are shown as text: keeps every block far below the limit
 BUTTONS_PER_ROW = 5
@@ -27,25 +54,25 @@ def _link(url: str | None, label: str) -> str:
     return esc(label)
 
 
-def entry_block(number: int, entry: Entry) -> str:
-    lines = [f"<b>{number}.</b> {_link(entry.url, shorten(entry.title, 300) or 'Untitled')}"]
+def entry_block(number: int, entry: Entry, words: DigestWords = ENGLISH) -> str:
+    lines = [f"<b>{number}.</b> {_link(entry.url, shorten(entry.title, 300) or words.untitled)}"]
     if entry.line:
-        lines.append(f"<i>{FROM_THE_FEED}</i> {esc(entry.line)}" if entry.from_feed else esc(entry.line))
+        lines.append(f"<i>{esc(words.from_feed)}</i> {esc(entry.line)}" if entry.from_feed else esc(entry.line))
     if len(entry.sources) > 1:  # a merged story: every outlet, each linking to its own report
         shown = entry.sources[:MAX_SOURCES_SHOWN]
         names = " · ".join(_link(url, shorten(name, 60)) for name, url in shown)
         more = len(entry.sources) - len(shown)
         if more > 0:
             names += f" · +{more}"
-        lines.append(f"<i>{len(entry.sources)} sources: {names}</i>")
+        lines.append(f"<i>{esc(words.sources.format(n=len(entry.sources)))} {names}</i>")
     elif entry.sources:
-        lines.append(f"<i>via {esc(shorten(entry.sources[0][0], 60))}</i>")
+        lines.append(f"<i>{esc(words.via.format(name=shorten(entry.sources[0][0], 60)))}</i>")
     return "\n".join(lines)
 
 
-def header(day: date, count: int) -> str:
-    stories = "story" if count == 1 else "stories"
-    return f"📰 <b>Your daily digest</b> · {day.strftime('%a %-d %b')} · {count} {stories}"
+def header(day: date, count: int, words: DigestWords = ENGLISH) -> str:
+    stories = (words.story_one if count == 1 else words.story_many).format(n=count)
+    return f"📰 <b>{esc(words.title)}</b> · {esc(words.day_label(day))} · {esc(stories)}"
 
 
 def _buttons(numbered: list[tuple[int, Entry]]) -> list[list[Button]]:
@@ -57,20 +84,21 @@ def _buttons(numbered: list[tuple[int, Entry]]) -> list[list[Button]]:
     return rows
 
 
-def more_line(more: int) -> str:
-    return f"<i>+{more} more {'story' if more == 1 else 'stories'}</i>"
+def more_line(more: int, words: DigestWords = ENGLISH) -> str:
+    return f"<i>{esc((words.more_one if more == 1 else words.more_many).format(n=more))}</i>"
 
 
 def render_digest(
-    entries: list[Entry], day: date, *, more: int = 0, page: int = 10, limit: int = MAX_MESSAGE
-) -> list[Part]:
+    entries: list[Entry], day: date, *, more: int = 0, page: int = 10, limit: int = MAX_MESSAGE,
+    words: DigestWords = ENGLISH,
+) -> list[Part]:  # fmt: skip
     """The digest's messages. Entries are never split; a new message starts between entries.
     ``more`` stories didn't fit: the last message says so, with a button for the next ``page``."""
     parts: list[Part] = []
-    current = header(day, len(entries))
+    current = header(day, len(entries), words)
     numbered: list[tuple[int, Entry]] = []
     for number, entry in enumerate(entries, 1):
-        block = entry_block(number, entry)
+        block = entry_block(number, entry, words)
         candidate = f"{current}\n\n{block}"
         if utf16_len(candidate) > limit and numbered:
             parts.append(Part(current, _buttons(numbered)))
@@ -80,16 +108,16 @@ def render_digest(
         numbered.append((number, entry))
     buttons = _buttons(numbered)
     if more:
-        tail = more_line(more)
+        tail = more_line(more, words)
         if utf16_len(f"{current}\n\n{tail}") > limit:
             parts.append(Part(current, buttons))
             current, buttons = tail, []
         else:
             current = f"{current}\n\n{tail}"
-        buttons.append([(f"▶ Next {min(more, page)}", MoreStories(more).encode())])
+        buttons.append([(words.next_page.format(n=min(more, page)), MoreStories(more).encode())])
     parts.append(Part(current, buttons))
     return parts
 
 
-def render_empty() -> list[Part]:
-    return [Part(esc(EMPTY_TEXT))]
+def render_empty(words: DigestWords = ENGLISH) -> list[Part]:
+    return [Part(esc(words.empty))]

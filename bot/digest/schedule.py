@@ -125,6 +125,25 @@ def zone_label(key: str) -> str:
     return f"UTC{sign}{int(match.group(2)):02d}:00"
 
 
+def offset_label(zone: ZoneInfo, at: datetime) -> str:
+    """The zone's offset from UTC at ``at``, as "UTC+01:00" (DST included)."""
+    offset = at.astimezone(zone).utcoffset() or timedelta(0)
+    minutes = int(offset.total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def zone_with_offset(key: str, at: datetime) -> str:
+    """A zone as a confirmation shows it: "Europe/Berlin (UTC+01:00)"; a fixed offset just "UTC+03:00"."""
+    label = zone_label(key)
+    if label.startswith("UTC"):
+        return label
+    try:
+        return f"{label} ({offset_label(ZoneInfo(key), at)})"
+    except (ValueError, KeyError):
+        return label
+
+
 def resolve_timezone(name: str) -> ZoneInfo:
     """A ZoneInfo from a user's text: "Europe/Berlin", "europe/berlin", "Berlin", "new york",
     "UTC", "GMT", "UTC+3". Raises ValueError with the closest names as suggestions."""

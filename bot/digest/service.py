@@ -23,7 +23,7 @@ from bot.digest.delivery import ChatGone, Courier, RejectedMessage, Transport
 from bot.digest.entries import EntrySummarizer
 from bot.digest.limiter import SendLimiter
 from bot.digest.polling import FeedPoller
-from bot.digest.render import render_digest, render_empty
+from bot.digest.render import DigestWords, render_digest, render_empty
 from bot.digest.schedule import is_due, local_day
 from bot.models import Body, Entry, FeedItem, Part, item_time
 from bot.render import esc
@@ -40,6 +40,8 @@ SETTINGS_BATCH = 64  # concurrent reads; the Redis pool is shared with the sende
 KEEPALIVE_EVERY = 2.0  # claim extension and saq heartbeat of a running digest
 
 Touch = Callable[[], Awaitable[object]]
+WordsFor = Callable[[str], DigestWords]  # a language code → the digest's words in it
+Translate = Callable[[str, str], str]  # (an English notice, a language code) → the notice in it
 NotifyQueue = Callable[[list[int], str, str], Awaitable[None]]
 
 
@@ -62,8 +64,11 @@ class DigestService:
     def __init__(
         self, settings: Settings, *, poller: FeedPoller, summarizer: EntrySummarizer,
         subscriptions: SubscriptionStore, items: ItemStore, runs: RunStore, chats: ChatStore,
-        limiter: SendLimiter, clock: Clock, transport: Transport | None = None,
+        limiter: SendLimiter, clock: Clock, transport: Transport | None = None, words: WordsFor | None = None,
+        translate: Translate | None = None,
     ) -> None:  # fmt: skip
+        self.words: WordsFor = words or (lambda _language: DigestWords())
+        self.translate: Translate = translate or (lambda text, _language: text)
         self.settings = settings
         self.poller = poller
         self.summarizer = summarizer
@@ -141,7 +146,7 @@ class DigestService:
         cutoff = now.timestamp() if not more else 0.0  # 0: the cutoff stays where it is
         if not stories:
             mode = await self.runs.empty_mode(chat_id) or self.settings.digest_empty
-            parts = render_empty() if manual or mode == "notify" else []
+            parts = render_empty(self.words(language)) if manual or mode == "notify" else []
             return Body(run=run, parts=parts, cutoff=cutoff, stories=0, language=language)
         texts = await asyncio.gather(*(self.summarizer.text(story, language, now) for story in stories))
         entries = [
@@ -149,7 +154,8 @@ class DigestService:
                   article_key=text.article_key, from_feed=text.engine == "feed")
             for story, text in zip(stories, texts, strict=True)
         ]  # fmt: skip
-        parts = render_digest(entries, local_day(now, zone_of(chat)), more=more, page=page)
+        day = local_day(now, zone_of(chat))
+        parts = render_digest(entries, day, more=more, page=page, words=self.words(language))
         shown = [item.key for story in stories for item in story.items]
         return Body(run=run, parts=parts, cutoff=cutoff, stories=len(stories), language=language, shown=shown)
 
@@ -243,6 +249,7 @@ class DigestService:
     async def send_notice(self, chat_id: int, text: str) -> bool:
         if self.courier is None:
             return False
+        text = self.translate(text, await self.language(chat_id))
         try:
             await self.courier.send(chat_id, Part(esc(text)))
         except (ChatGone, RejectedMessage):

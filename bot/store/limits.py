@@ -50,6 +50,7 @@ class Rule:
 class Verdict:
     allowed: bool
     retry_after: int = 0  # whole seconds until the refused hits would fit (0 when allowed)
+    grant: str = ""  # names the admitted hits, so some can be given back (``RateLimiter.refund``)
 
 
 ALLOWED = Verdict(True)
@@ -79,10 +80,21 @@ class RateLimiter:
         window_ms = max(1, math.ceil(rule.window * 1000))
 
         async def op() -> Verdict:
-            waited = self.redis.eval(
-                _SLIDING, 1, rate_key(rule.kind, subject), window_ms, rule.limit, cost, secrets.token_hex(6)
-            )
+            grant = secrets.token_hex(6)
+            waited = self.redis.eval(_SLIDING, 1, rate_key(rule.kind, subject), window_ms, rule.limit, cost, grant)
             wait_ms = int(await cast(Awaitable[int], waited))
-            return ALLOWED if wait_ms <= 0 else Verdict(False, math.ceil(wait_ms / 1000))
+            return Verdict(True, grant=grant) if wait_ms <= 0 else Verdict(False, math.ceil(wait_ms / 1000))
 
         return await self.guard.call(op, ALLOWED)
+
+    async def refund(self, rule: Rule, subject: str, verdict: Verdict, hits: int, *, first: int = 1) -> None:
+        """Give back ``hits`` of the hits ``verdict`` admitted, from its ``first`` (1-based): work
+        that turned out cheaper than counted."""
+        if not verdict.grant or hits <= 0:
+            return
+        members = [f"{verdict.grant}:{i}" for i in range(first, first + hits)]
+
+        async def op() -> None:
+            await self.redis.zrem(rate_key(rule.kind, subject), *members)
+
+        await self.guard.call(op, None)

@@ -9,7 +9,8 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 
 from bot import render
-from bot.telegram import sender, texts
+from bot.telegram import messages, sender
+from bot.telegram.catalog import t
 from bot.telegram.context import NewsContext
 
 log = logging.getLogger(__name__)
@@ -38,8 +39,9 @@ async def allowed_to_change(update: Update, context: NewsContext) -> bool:
     """``may_change``, telling the user when not (an alert on a button, else a reply)."""
     if await may_change(update, context):
         return True
+    refusal = t("ADMINS_ONLY", await messages.language_of(update, context))
     if update.callback_query:
-        await sender.safe(update.callback_query.answer(texts.ADMINS_ONLY, show_alert=True), "answer")
+        await sender.safe(update.callback_query.answer(refusal, show_alert=True), "answer")
     elif update.effective_message:
-        await sender.reply_html(update.effective_message, render.esc(texts.ADMINS_ONLY))
+        await sender.reply_html(update.effective_message, render.esc(refusal))
     return False

@@ -34,6 +34,7 @@ from bot.callbacks import (
     NightUpdates,
     PickFeed,
     PickLanguage,
+    PickZone,
     Refresh,
     Unfollow,
     Unsubscribe,
@@ -182,6 +183,7 @@ def register_handlers(app: NewsApplication) -> None:
     app.add_handler(buttons.on(Follow, follows.follow_button))
     app.add_handler(buttons.on(Unfollow, follows.unfollow_button))
     app.add_handler(buttons.on(NightUpdates, follows.night_button))
+    app.add_handler(buttons.on(PickZone, schedule.zone_button))
     app.add_handler(CallbackQueryHandler(buttons.outdated))  # after every action: data none of them took
     app.add_handler(InlineQueryHandler(inline.inline_query))
     app.add_handler(ChosenInlineResultHandler(inline.chosen_result))

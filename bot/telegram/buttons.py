@@ -16,7 +16,8 @@ from telegram import CallbackQuery, Message, Update
 from telegram.ext import CallbackQueryHandler
 
 from bot.callbacks import Action, decode
-from bot.telegram import sender, texts
+from bot.telegram import messages, sender
+from bot.telegram.catalog import t
 from bot.telegram.context import NewsContext
 
 A = TypeVar("A", bound=Action)
@@ -53,4 +54,5 @@ def on(kind: type[A], handle: Callable[[Press[A], NewsContext], Awaitable[None]]
 
 async def outdated(update: Update, context: NewsContext) -> None:
     if update.callback_query is not None:
-        await sender.safe(update.callback_query.answer(texts.OUTDATED_BUTTON, show_alert=True), "answer")
+        text = t("OUTDATED_BUTTON", messages.app_language(update))  # no storage lookup: answer at once
+        await sender.safe(update.callback_query.answer(text, show_alert=True), "answer")

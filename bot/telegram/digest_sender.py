@@ -27,6 +27,7 @@ from bot.follow.jobs import FollowJobs
 from bot.follow.service import FollowService
 from bot.models import Button
 from bot.services import Services, build_digest, build_follow
+from bot.telegram.catalog import digest_words, reason
 from bot.telegram.follow_view import render_updates
 from bot.telegram.metered import MeteredRequest
 
@@ -120,7 +121,7 @@ class InBotDigest:
     async def start(cls, settings: Settings, services: Services) -> InBotDigest:
         transport = TelegramTransport(settings)
         await transport.start()
-        service = build_digest(services, transport)
+        service = build_digest(services, transport, digest_words, reason)
         jobs = DigestJobs(service)
         follow = build_follow(services, transport, render_updates)
         follow_jobs = FollowJobs(follow)

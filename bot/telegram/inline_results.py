@@ -18,7 +18,8 @@ from bot.app.inline import Failed, Hint, NoLink, Offer, Pending, Ready, TooFast
 from bot.net.urls import host_of
 from bot.pipeline import SummaryResult
 from bot.store.limits import Verdict
-from bot.telegram.catalog import t
+from bot.telegram import views
+from bot.telegram.catalog import reason, summary_words, t
 from bot.telegram.sender import NO_PREVIEW
 
 # Result ids (unique within one answer, ≤ 64 bytes); a chosen_inline_result names the one picked.
@@ -47,10 +48,14 @@ def _article(result_id: str, title: str, text: str, *, description: str | None =
     return InlineQueryResultArticle(result_id, title, content, reply_markup=markup, description=description)
 
 
-def summary_text(result: SummaryResult) -> str:
+def summary_text(result: SummaryResult, lang: str) -> str:
     """The summary as one message (an inline message can't have a second part): blocks that don't
     fit are left out from the end (quotes, notes); the link is the button under it."""
-    blocks = render.summary_blocks(result.article, result.summary, updated=result.updated, show_link=False)
+    summary = result.summary
+    if summary.note:
+        summary = summary.model_copy(update={"note": reason(summary.note, lang)})
+    blocks = render.summary_blocks(result.article, summary, updated=result.updated, show_link=False,
+                                   words=summary_words(lang))  # fmt: skip
     return render.pack(blocks)[0]
 
 
@@ -73,13 +78,11 @@ def _description(result: SummaryResult) -> str:
 
 
 def too_fast(verdict: Verdict, lang: str) -> str:
-    seconds = max(1, verdict.retry_after)
-    wait = t("WAIT_SECONDS", lang, n=seconds) if seconds < 100 else t("WAIT_MINUTES", lang, n=-(-seconds // 60))
-    return t("RATE_LIMITED_LINKS", lang, wait=wait)
+    return views.too_fast("RATE_LIMITED_LINKS", verdict, lang)
 
 
 def failure_text(failed: Failed, lang: str) -> str:
-    return render.render_error(failed.reason or t("TOO_SLOW", lang))
+    return render.render_error(reason(failed.reason, lang) if failed.reason else t("TOO_SLOW", lang))
 
 
 def _link_result(url: str, lang: str) -> InlineQueryResultArticle:
@@ -93,7 +96,7 @@ def answer(offer: Offer, lang: str, bot_username: str | None) -> Answer:
         result = offer.result
         markup = summary_markup(result.article.link, offer.token, bot_username, lang)
         title = result.summary.headline or result.article.title or host_of(result.article.link)
-        return Answer([_article(SUMMARY_ID, title, summary_text(result), description=_description(result),
+        return Answer([_article(SUMMARY_ID, title, summary_text(result, lang), description=_description(result),
                                 markup=markup)], STEADY)  # fmt: skip
     if isinstance(offer, Pending):
         waiting = t("INLINE_PENDING", lang, site=offer.site)
@@ -104,8 +107,8 @@ def answer(offer: Offer, lang: str, bot_username: str | None) -> Answer:
         return Answer([pending, _link_result(offer.url, lang)], 0)  # asked again, it may be ready
     if isinstance(offer, Failed):
         text = failure_text(offer, lang)
-        return Answer([_article(NOTE_ID, t("INLINE_FAILED_TITLE", lang), text,
-                                description=offer.reason or t("TOO_SLOW", lang))], FAILURE)  # fmt: skip
+        why = reason(offer.reason, lang) if offer.reason else t("TOO_SLOW", lang)
+        return Answer([_article(NOTE_ID, t("INLINE_FAILED_TITLE", lang), text, description=why)], FAILURE)
     if isinstance(offer, TooFast):
         note = too_fast(offer.verdict, lang)
         return Answer([_article(NOTE_ID, t("INLINE_TOO_FAST_TITLE", lang), render.esc(note), description=note)],
@@ -129,6 +132,6 @@ def delivered(outcome: Ready | Failed, lang: str, bot_username: str | None) -> t
     """What a picked "⏳" message becomes: the summary with its buttons, or why not (with the link)."""
     if isinstance(outcome, Ready):
         result = outcome.result
-        return summary_text(result), summary_markup(result.article.link, outcome.token, bot_username, lang)
+        return summary_text(result, lang), summary_markup(result.article.link, outcome.token, bot_username, lang)
     markup = InlineKeyboardMarkup([[InlineKeyboardButton(t("INLINE_BUTTON_ORIGINAL", lang), url=outcome.url)]])
     return failure_text(outcome, lang), markup if _web(outcome.url) else None

@@ -8,7 +8,6 @@ from bot.app.follows import Listing
 from bot.app.subscriptions import Choices, Feed
 from bot.callbacks import Action, AskAbout, AskSuggested, Follow, NightUpdates, PickFeed, Refresh, Unfollow, Unsubscribe
 from bot.pipeline import TEXT_PREFIX, SummaryResult
-from bot.telegram import texts
 from bot.telegram.catalog import t
 
 
@@ -16,26 +15,28 @@ def _button(label: str, action: Action) -> InlineKeyboardButton:
     return InlineKeyboardButton(label, callback_data=action.encode())
 
 
-def summary(result: SummaryResult) -> InlineKeyboardMarkup:
+SUGGESTED = "❓ "  # before a suggested question on its button, in every language
+
+
+def summary(result: SummaryResult, lang: str | None) -> InlineKeyboardMarkup:
     """Suggested questions, "ask", "refresh" and "follow" (not for pasted text: nothing to fetch
     again), the original."""
     key = result.article_key
-    rows = [[_button(texts.BUTTON_SUGGESTED.format(question=q), AskSuggested(key, i))]
-            for i, q in enumerate(result.summary.questions)]  # fmt: skip
-    actions = [_button(texts.BUTTON_ASK, AskAbout(key))]
+    rows = [[_button(f"{SUGGESTED}{q}", AskSuggested(key, i))] for i, q in enumerate(result.summary.questions)]
+    actions = [_button(t("BUTTON_ASK", lang), AskAbout(key))]
     if not key.startswith(TEXT_PREFIX):
-        actions.append(_button(texts.BUTTON_REFRESH, Refresh(key)))
+        actions.append(_button(t("BUTTON_REFRESH", lang), Refresh(key)))
     rows.append(actions)
     if not key.startswith(TEXT_PREFIX):
-        rows.append([_button(t("BUTTON_FOLLOW", result.summary.language), Follow(key))])
+        rows.append([_button(t("BUTTON_FOLLOW", lang), Follow(key))])
     if result.article.link.startswith(("http://", "https://")):
-        rows.append([InlineKeyboardButton(texts.BUTTON_ORIGINAL, url=result.article.link)])
+        rows.append([InlineKeyboardButton(t("BUTTON_ORIGINAL", lang), url=result.article.link)])
     return InlineKeyboardMarkup(rows)
 
 
 def suggested_question(markup: InlineKeyboardMarkup | None, data: str) -> str | None:
     """The question written on the button with ``data`` (the summary keeps no other copy)."""
-    prefix = texts.BUTTON_SUGGESTED.format(question="")
+    prefix = SUGGESTED
     for row in markup.inline_keyboard if markup else ():
         for button in row:
             if button.callback_data == data:
@@ -49,9 +50,10 @@ def feed_choices(choices: Choices) -> InlineKeyboardMarkup:
     )
 
 
-def unsubscribe(feeds: list[Feed]) -> InlineKeyboardMarkup:
+def unsubscribe(feeds: list[Feed], label: str) -> InlineKeyboardMarkup:
+    """✖ per feed; ``label`` has ``{number}`` and ``{name}``."""
     return InlineKeyboardMarkup(
-        [[_button(texts.BUTTON_UNSUBSCRIBE.format(number=i, name=feed.name[:40]), Unsubscribe(feed.key))]
+        [[_button(label.format(number=i, name=feed.name[:40]), Unsubscribe(feed.key))]
          for i, feed in enumerate(feeds, 1)]
     )  # fmt: skip
 

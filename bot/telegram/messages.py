@@ -78,6 +78,11 @@ def limit_subject(update: Update) -> str:
     return user_subject(user.id)
 
 
+def app_language(update: Update) -> str | None:
+    """The language of the sender's Telegram app (no storage needed: for replies when it is down)."""
+    return update.effective_user.language_code if update.effective_user else None
+
+
 async def language_of(update: Update, context: NewsContext) -> str:
     """The language the sender reads summaries in: their choice, else their Telegram app's."""
     user = update.effective_user

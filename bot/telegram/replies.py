@@ -23,7 +23,8 @@ from bot.engines.partial import SummaryProgress
 from bot.errors import NewsbotError
 from bot.models import SummaryDraft
 from bot.pipeline import SummaryResult
-from bot.telegram import keyboards, sender, texts
+from bot.telegram import keyboards, sender
+from bot.telegram.catalog import reason, summary_words, t
 from bot.telegram.context import NewsContext
 from bot.telegram.drafts import Draft
 
@@ -44,82 +45,84 @@ async def within_grace(work: asyncio.Future[T]) -> bool:
     return bool(done)
 
 
-async def _settle(summarize: Callable[[], Awaitable[SummaryResult | None]]) -> Outcome | None:
+async def _settle(summarize: Callable[[], Awaitable[SummaryResult | None]], lang: str) -> Outcome | None:
     try:
         return await summarize()
     except (NewsbotError, TimeoutError) as exc:
         metrics.replied(exc.code if isinstance(exc, NewsbotError) else "timeout")
-        return render.render_error(exc.reason if isinstance(exc, NewsbotError) else texts.TOO_SLOW)
+        return render.render_error(reason(exc.reason, lang) if isinstance(exc, NewsbotError) else t("TOO_SLOW", lang))
 
 
 async def reply_with_summary(
-    context: NewsContext, message: Message, placeholder: str, summarize: Summarize, ready: Ready | None = None
-) -> None:
+    context: NewsContext, message: Message, placeholder: str, summarize: Summarize, ready: Ready | None = None,
+    *, lang: str,
+) -> None:  # fmt: skip
     """Reply to ``message`` with the summary: ``ready`` looks it up (None: not made yet), else
     ``summarize`` makes it, behind ``placeholder`` when that takes longer than ``GRACE``."""
-    outcome = await _settle(ready) if ready is not None else None
+    outcome = await _settle(ready, lang) if ready is not None else None
     if outcome is None:
-        work = asyncio.ensure_future(_settle(summarize))
+        work = asyncio.ensure_future(_settle(summarize, lang))
         if not await within_grace(work):
             pending = await sender.reply_html(message, placeholder)
-            await _edit_into(context, pending, await work, keep_on_error=False)
+            await _edit_into(context, pending, await work, keep_on_error=False, lang=lang)
             return
         outcome = work.result()
-    if not isinstance(outcome, SummaryResult):
-        await sender.reply_html(message, outcome or render.render_error(texts.TOO_SLOW))
-        return
-    await _send_new(context, message, outcome)
+    await _send_outcome(context, message, outcome, lang)
 
 
 async def stream_summary(
-    context: NewsContext, message: Message, placeholder: str, summarize: StreamedSummarize, ready: Ready | None = None
-) -> None:
+    context: NewsContext, message: Message, placeholder: str, summarize: StreamedSummarize, ready: Ready | None = None,
+    *, lang: str,
+) -> None:  # fmt: skip
     """Like ``reply_with_summary`` in a private chat, the summary streamed into a draft while
     ``summarize`` makes it. Drafts refused: the placeholder-and-edit path."""
-    outcome = await _settle(ready) if ready is not None else None
+    outcome = await _settle(ready, lang) if ready is not None else None
     if outcome is not None:
-        await _send_outcome(context, message, outcome)
+        await _send_outcome(context, message, outcome, lang)
         return
     draft = Draft(context.bot, message.chat_id, interval=context.summaries.draft_interval)
+    words = summary_words(lang)
 
     def progress(state: SummaryDraft) -> None:
-        draft.show(render.render_summary_draft(state))
+        draft.show(render.render_summary_draft(state, words))
 
-    work = asyncio.ensure_future(_settle(lambda: summarize(progress)))
+    work = asyncio.ensure_future(_settle(lambda: summarize(progress), lang))
     try:
         if not await within_grace(work):
             draft.start(placeholder)
         await draft.until_done_or_refused(work)
         if draft.rejected.is_set():
             pending = await sender.reply_html(message, placeholder)
-            await _edit_into(context, pending, await work, keep_on_error=False)
+            await _edit_into(context, pending, await work, keep_on_error=False, lang=lang)
             return
         outcome = await work
         if isinstance(outcome, SummaryResult):
             await draft.close()  # the whole summary on screen before the message replaces it
-        await _send_outcome(context, message, outcome)
+        await _send_outcome(context, message, outcome, lang)
     finally:
         await draft.discard()
         work.cancel()
 
 
-async def _send_outcome(context: NewsContext, message: Message, outcome: Outcome | None) -> None:
+async def _send_outcome(context: NewsContext, message: Message, outcome: Outcome | None, lang: str) -> None:
     if not isinstance(outcome, SummaryResult):
-        await sender.reply_html(message, outcome or render.render_error(texts.TOO_SLOW))
+        await sender.reply_html(message, outcome or render.render_error(t("TOO_SLOW", lang)))
         return
-    await _send_new(context, message, outcome)
+    await _send_new(context, message, outcome, lang)
 
 
 async def show_summary(context: NewsContext, target: Message, summarize: Summarize, *,
-                       keep_on_error: bool = False) -> None:  # fmt: skip
+                       keep_on_error: bool = False, lang: str) -> None:  # fmt: skip
     """Edit ``target`` into the summary. An error replaces it, or (``keep_on_error``: it already
     shows a summary worth keeping) goes into a new reply."""
-    await _edit_into(context, target, await _settle(summarize), keep_on_error=keep_on_error)
+    await _edit_into(context, target, await _settle(summarize, lang), keep_on_error=keep_on_error, lang=lang)
 
 
-async def _edit_into(context: NewsContext, target: Message, outcome: Outcome | None, *, keep_on_error: bool) -> None:
+async def _edit_into(
+    context: NewsContext, target: Message, outcome: Outcome | None, *, keep_on_error: bool, lang: str
+) -> None:
     if isinstance(outcome, str) or outcome is None:
-        error = outcome or render.render_error(texts.TOO_SLOW)
+        error = outcome or render.render_error(t("TOO_SLOW", lang))
         if keep_on_error:
             await sender.reply_html(target, error)
         else:
@@ -128,24 +131,32 @@ async def _edit_into(context: NewsContext, target: Message, outcome: Outcome | N
     _log_sent(outcome)
     key = outcome.article_key
     await context.conversations.begin(target.chat_id, target.message_id, key, outcome.article)
-    parts = render.render_summary(outcome.article, outcome.summary, updated=outcome.updated)
-    sent = await sender.deliver_parts(target, parts, keyboards.summary(outcome))
+    parts = _rendered(outcome, lang)
+    sent = await sender.deliver_parts(target, parts, keyboards.summary(outcome, lang))
     for part in sent[1:]:
         await context.conversations.link(part.chat_id, part.message_id, key)
 
 
-async def _send_new(context: NewsContext, message: Message, result: SummaryResult) -> None:
+async def _send_new(context: NewsContext, message: Message, result: SummaryResult, lang: str) -> None:
     """The summary as new replies to ``message`` (keyboard on the last part), each linked to its article."""
     key = result.article_key
     await context.conversations.open(message.chat_id, key, result.article)
-    parts = render.render_summary(result.article, result.summary, updated=result.updated)
-    markup = keyboards.summary(result)
+    parts = _rendered(result, lang)
+    markup = keyboards.summary(result, lang)
     previous = message
     for i, part in enumerate(parts):
         last = i == len(parts) - 1
         previous = await sender.reply_html(previous, part, markup if last else None, quote=i == 0)
         await context.conversations.link(previous.chat_id, previous.message_id, key)
     _log_sent(result)
+
+
+def _rendered(result: SummaryResult, lang: str) -> list[str]:
+    """The summary's messages, its fixed words and its note (why it is extractive) in ``lang``."""
+    summary = result.summary
+    if summary.note:
+        summary = summary.model_copy(update={"note": reason(summary.note, lang)})
+    return render.render_summary(result.article, summary, updated=result.updated, words=summary_words(lang))
 
 
 def _log_sent(result: SummaryResult) -> None:

@@ -1,4 +1,6 @@
-"""Every fixed sentence the bot says, in one place (HTML where it has tags)."""
+"""Every fixed sentence the bot says, in English, in one place (HTML where it has tags); the
+translations are in locales/ (see catalog.py). Words around summaries and in digests are the
+English defaults of ``bot.render.SummaryWords`` and ``bot.digest.render.DigestWords``."""
 
 # The parsers end their error messages with these; the bot says them too.
 from bot.digest.schedule import ZONE_HELP as ZONE_HELP
@@ -137,12 +139,14 @@ OUTDATED_BUTTON = "This button is out of date. Send the link again, or use the b
 # -- summaries ----------------------------------------------------------------------------------------
 
 READING_TEXT = "⏳ Reading your text…"
+READING_LINK = "⏳ Reading {host}…"
+ASK_PROMPT = "💬 What would you like to know about {subject}? Reply to this message with your question."
+ASK_PROMPT_UNTITLED = "this article"
 REFRESHING = "Refreshing…"
 NO_CHANGES = "No changes since {at}."
 UPDATED_TOAST = "Updated: the article changed."
 SUMMARIZING = "Summarizing…"
 STORY_GONE = "This story is too old now. Send its link to get a summary."
-BUTTON_SUGGESTED = "❓ {question}"
 BUTTON_ASK = "💬 Ask about this"
 BUTTON_REFRESH = "🔄 Refresh"
 BUTTON_ORIGINAL = "🌐 Open original"
@@ -164,8 +168,12 @@ UNKNOWN_SOURCE = (
     "or send a feed or site address."
 )
 ASK_TIMEZONE = (
-    "🌍 Which time zone are you in? Send /timezone with a zone name like "
-    "<code>/timezone Europe/Berlin</code> or your city, so the digest comes at your morning."
+    "🌍 Which time zone are you in? Tap yours below so the digest comes at your morning, "
+    "or type your city after /timezone, e.g. <code>/timezone Lisbon</code>."
+)
+ASK_TIMEZONE_TYPE = (
+    "🌍 Which time zone are you in? Type your city after /timezone, e.g. "
+    "<code>/timezone Lisbon</code>, so the digest comes at your morning."
 )
 CANT_SUBSCRIBE = "I can't subscribe to that: {reason}"
 WHICH_FEED = "That site has several feeds. Which one would you like?"
@@ -188,7 +196,6 @@ SOURCES_FOOTER = "Any other site works too: /subscribe with its address."
 
 # -- OPML ----------------------------------------------------------------------------------------------
 
-EXPORT_FILENAME = "newsbot-feeds.opml"
 EXPORT_CAPTION = "Your {count} feed{s} as OPML: any feed reader imports this."
 OPML_TOO_LARGE = "That OPML file is too large."
 OPML_DOWNLOAD_FAILED = "I couldn't download that file. Please send it again."
@@ -207,7 +214,7 @@ NEXT_DIGEST = "Next digest: {at} ({zone})."
 DIGEST_TIME_IS = "Your digest comes at <b>{at}</b>. {help}"
 DIGEST_TIME_SET = "Done — your digest comes daily at <b>{at}</b>.\n{next}"
 TIMEZONE_IS = "Your time zone is <b>{zone}</b>. {help}"
-TIMEZONE_SET = "Time zone set to <b>{zone}</b> (it's {local} there).\n{next}"
+TIMEZONE_SET = "Time zone set to <b>{zone}</b>; it's {local} there.\n{next}"
 DIGEST_USAGE = (
     "/digest — your digest now\n/digest off — pause the daily digest\n/digest on — resume it\n"
     "/digest silent — no message on days with nothing new\n/digest notify — a one-line note on such days"

@@ -6,8 +6,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from bot.callbacks import AskSuggested, decode
+from bot.callbacks import AskSuggested, EntrySummary, Refresh, decode
 from bot.telegram import texts
+from bot.telegram.catalog import t
 from tests.e2e.llm_scripts import PUTIN_QUOTE, answer, responder, schema_name
 from tests.fakes.article_server import PAGES_DIR
 from tests.fakes.openai_api import FakeOpenAI
@@ -73,3 +74,22 @@ def test_unknown_or_stale_button_data_gets_a_friendly_alert(
     assert len(fake_telegram.messages(CHAT)) == 1  # nothing sent, nothing edited into an error
     assert not fake_telegram.errors
     assert "unhandled error" not in bot.logs()
+
+
+def test_buttons_of_an_expired_article_say_so_in_the_users_language(
+    bot_process, fake_telegram: FakeTelegram, fake_openai: FakeOpenAI
+) -> None:
+    """🔄 and 📄 for an article the bot no longer remembers: an alert that says why (German for a
+    German app), not a spinner or an error."""
+    fake_openai.set_responder(responder())
+    bot_process()
+    fake_telegram.push_message(CHAT, (PAGES_DIR.parent / "seed-article.txt").read_text()[:2500], language_code="de")
+    [summary] = settled(fake_telegram, CHAT, 1)
+    gone = "0123456789abcdef0123456789abcdef"
+    for action, expected in ((Refresh(gone), t("REFRESH_EXPIRED", "de")), (EntrySummary(gone), t("STORY_GONE", "de"))):
+        query_id = fake_telegram.push_callback(CHAT, summary.message_id, action.encode(), language_code="de")
+        call = fake_telegram.wait_for_call(
+            "answerCallbackQuery", predicate=lambda c, q=query_id: c.params.get("callback_query_id") == q)
+        assert call.ok and call.params.get("text") == expected and call.params.get("show_alert") is True
+    assert t("REFRESH_EXPIRED", "de") != texts.REFRESH_EXPIRED
+    assert len(fake_telegram.messages(CHAT)) == 1 and not fake_telegram.errors

@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from bot.callbacks import Refresh, decode
+from bot.playground.api_types import StoredMessage
 from tests.digest.e2e_support import DigestWorld, items_before, llm_responder
 from tests.e2e.llm_scripts import responder, schema_name
 from tests.fakes.article_server import ArticleServer
@@ -104,3 +106,44 @@ def test_subscribe_and_digest_on_request_are_limited(
     assert "The next one can come in" in world.command(chat, "/digest").plain_text
     world.quiesce()
     assert len(world.digests(chat)) == 2  # the refused one never came
+
+
+FAIR_CHAT = 7303
+
+
+def _is_summary(m: StoredMessage) -> bool:
+    return any(isinstance(decode(b.get("callback_data")), Refresh)
+               for row in (m.reply_markup or {}).get("inline_keyboard", []) for b in row)  # fmt: skip
+
+
+def test_link_limit_counts_only_links_that_need_work(
+    bot_process, fake_telegram: FakeTelegram, fake_openai: FakeOpenAI, article_server: ArticleServer
+) -> None:
+    """3 links a minute: a cached link is free (sent 6 times), a dead link costs a third (3 of
+    them), a two-link message counts only its new link; the link after that is refused with when
+    to try again, while the cached link beside it is still answered."""
+    fake_openai.set_responder(responder())
+    bot_process(LINKS_PER_MINUTE="3")
+    cached = article_server.url("/seed.html")
+
+    def summaries() -> list[StoredMessage]:
+        return [m for m in fake_telegram.messages(FAIR_CHAT) if _is_summary(m)]
+
+    def errors() -> list[StoredMessage]:
+        return [m for m in fake_telegram.messages(FAIR_CHAT) if m.plain_text.startswith("⚠️")]
+
+    for n in range(6):  # the first one is worked on; the five after it are cache hits
+        fake_telegram.push_message(FAIR_CHAT, cached)
+        wait_until(lambda n=n: len(summaries()) == n + 1, 30, f"summary {n + 1}")
+    for n in range(3):  # distinct dead links: each is fetched, fails, and gives most of its cost back
+        fake_telegram.push_message(FAIR_CHAT, article_server.url(f"/gone-{n}.html"))
+        wait_until(lambda n=n: len(errors()) == n + 1, 30, f"dead link {n + 1}")
+    fake_telegram.push_message(FAIR_CHAT, f"{cached} and {article_server.url('/seed.html?part=2')}")
+    wait_until(lambda: len(summaries()) == 8, 30, "both summaries of the two-link message")
+    assert not [m for m in fake_telegram.messages(FAIR_CHAT) if "try again in" in m.plain_text]
+
+    fake_telegram.push_message(FAIR_CHAT, f"{cached} {article_server.url('/seed.html?part=3')}")
+    [limited] = fake_telegram.wait_for_messages(FAIR_CHAT, 1, 30, predicate=lambda m: "try again in" in m.plain_text)
+    assert re.search(r"try again in \d+ s", limited.plain_text), limited.plain_text
+    wait_until(lambda: len(summaries()) == 9, 30, "the cached link beside the refused one")
+    assert article_server.hits("/seed.html") == 2  # the refused link was never fetched

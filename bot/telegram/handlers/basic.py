@@ -13,7 +13,7 @@ from telegram.ext import ApplicationHandlerStop
 from bot import render
 from bot.app.inline import article_key_of
 from bot.store.guard import StoreUnavailable
-from bot.telegram import inline_results, messages, retry, sender, texts
+from bot.telegram import inline_results, messages, retry, sender
 from bot.telegram.catalog import t
 from bot.telegram.context import NewsContext
 from bot.telegram.handlers import inline, links
@@ -46,7 +46,8 @@ async def unknown_command(update: Update, context: NewsContext) -> None:
     if not message or not message.text:
         return
     command = message.text.split()[0].split("@")[0]
-    await sender.reply_html(message, render.esc(texts.UNKNOWN_COMMAND.format(command=command)), quote=False)
+    text = t("UNKNOWN_COMMAND", await messages.language_of(update, context), command=command)
+    await sender.reply_html(message, render.esc(text), quote=False)
 
 
 async def allowlist_gate(update: Update, context: NewsContext) -> None:
@@ -55,12 +56,13 @@ async def allowlist_gate(update: Update, context: NewsContext) -> None:
     if context.access.admits(user_id):
         return
     log.info("update refused by allowlist user_id=%s", user_id)
+    refusal = t("NOT_ALLOWED", messages.app_language(update))
     if update.callback_query:
-        await update.callback_query.answer(texts.NOT_ALLOWED, show_alert=True)
+        await update.callback_query.answer(refusal, show_alert=True)
     elif update.inline_query:
         await inline.answer_inline(update, inline_results.not_allowed(await messages.language_of(update, context)))
     elif update.effective_message and update.effective_chat and update.effective_chat.type == ChatType.PRIVATE:
-        await update.effective_message.reply_text(texts.NOT_ALLOWED)
+        await update.effective_message.reply_text(refusal)
     raise ApplicationHandlerStop
 
 
@@ -89,7 +91,7 @@ async def on_error(update: object, context: NewsContext) -> None:
     outage was logged where it began: the user hears to try again, the log gets nothing more."""
     error = context.error
     if isinstance(error, StoreUnavailable):
-        await _apologize(update, texts.STORE_UNAVAILABLE)
+        await _apologize(update, "STORE_UNAVAILABLE")
         return
     if isinstance(error, Forbidden):
         _note_blocked(update, context)
@@ -100,12 +102,13 @@ async def on_error(update: object, context: NewsContext) -> None:
             log.info("update not answered, telegram unreachable update_id=%s", update.update_id)
         return
     log.error("unhandled error in handler", exc_info=error)
-    await _apologize(update, texts.INTERNAL_ERROR)
+    await _apologize(update, "INTERNAL_ERROR")
 
 
-async def _apologize(update: object, text: str) -> None:
+async def _apologize(update: object, key: str) -> None:
+    """Say sorry in the sender's app language (the stored choice may be what failed)."""
     if isinstance(update, Update) and update.effective_message:
         try:
-            await update.effective_message.reply_text(text)
+            await update.effective_message.reply_text(t(key, messages.app_language(update)))
         except Exception:  # the apology itself failed (blocked, flood); nothing more to do
             log.warning("could not deliver error apology", exc_info=True)

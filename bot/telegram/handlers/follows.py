@@ -9,9 +9,9 @@ from bot import render
 from bot.app.follows import AlreadyFollowing, Following, LimitReached, NotALink
 from bot.callbacks import Follow, NightUpdates, Unfollow
 from bot.errors import NewsbotError
-from bot.telegram import keyboards, messages, sender, texts, views
+from bot.telegram import keyboards, messages, sender, views
 from bot.telegram.buttons import Press
-from bot.telegram.catalog import t
+from bot.telegram.catalog import reason, t
 from bot.telegram.context import NewsContext
 from bot.telegram.follow_view import listing_text
 
@@ -41,12 +41,12 @@ async def follow_command(update: Update, context: NewsContext) -> None:
         return
     verdict = await context.follows.within_limit(messages.limit_subject(update))
     if not verdict.allowed:
-        await sender.reply_html(message, render.esc(views.too_fast(texts.RATE_LIMITED_LINKS, verdict)))
+        await sender.reply_html(message, render.esc(views.too_fast("RATE_LIMITED_LINKS", verdict, language)))
         return
     try:
         outcome: Outcome = await context.follows.follow_link(message.chat_id, links[0], language)
     except NewsbotError as exc:
-        await sender.reply_html(message, render.render_error(exc.reason))
+        await sender.reply_html(message, render.render_error(reason(exc.reason, language)))
         return
     await sender.reply_html(message, _said(outcome, language, context.follows.hours))
 
@@ -56,12 +56,12 @@ async def follow_button(press: Press[Follow], context: NewsContext) -> None:
     language = await messages.language_of(press.update, context)
     verdict = await context.follows.within_limit(messages.limit_subject(press.update))
     if not verdict.allowed:
-        await press.toast(views.too_fast(texts.RATE_LIMITED_LINKS, verdict), alert=True)
+        await press.toast(views.too_fast("RATE_LIMITED_LINKS", verdict, language), alert=True)
         return
     try:
         outcome = await context.follows.follow_key(press.message.chat_id, press.action.key, language)
     except NewsbotError as exc:
-        await press.toast(exc.reason[:190], alert=True)
+        await press.toast(reason(exc.reason, language)[:190], alert=True)
         return
     if isinstance(outcome, Following):
         await press.toast(t("FOLLOW_TOAST", language))

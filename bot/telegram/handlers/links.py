@@ -4,7 +4,7 @@ summarize again (🔄 under a summary, 📄 under a digest entry)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from telegram import Message, Update
@@ -12,12 +12,12 @@ from telegram import Message, Update
 from bot import render
 from bot.app.summaries import Refreshed
 from bot.callbacks import EntrySummary, Refresh
-from bot.errors import FetchError
+from bot.errors import FetchError, NewsbotError
 from bot.net.urls import parse_user_url
 from bot.pipeline import SummaryResult
-from bot.telegram import drafts, messages, sender, texts, views
+from bot.telegram import drafts, messages, sender, views
 from bot.telegram.buttons import Press
-from bot.telegram.catalog import t
+from bot.telegram.catalog import reason, t
 from bot.telegram.context import NewsContext
 from bot.telegram.follow_view import change_view
 from bot.telegram.replies import reply_with_summary, show_summary, stream_summary
@@ -41,25 +41,39 @@ def _readable(links: list[str]) -> tuple[list[str], list[FetchError]]:
 async def summarize_links(update: Update, context: NewsContext, message: Message, links: list[str]) -> None:
     # Validation before anything else: nothing downstream (placeholder, keys) sees a broken link.
     chosen, invalid = _readable(links[: messages.MAX_LINKS])
+    language = await messages.language_of(update, context)
     for exc in invalid:
-        await sender.reply_html(message, render.render_error(exc.reason))
+        await sender.reply_html(message, render.render_error(reason(exc.reason, language)))
     if not chosen:
         return
-    verdict = await context.summaries.within_limit(messages.limit_subject(update), len(chosen))
-    if not verdict.allowed:
-        await sender.reply_html(message, render.esc(views.too_fast(texts.RATE_LIMITED_LINKS, verdict)))
+    subject = messages.limit_subject(update)
+    admission = await context.summaries.admit_links(subject, chosen, language)
+    if admission.refused:
+        await sender.reply_html(message, render.esc(views.too_fast("RATE_LIMITED_LINKS", admission.verdict, language)))
+    answered = [url for url in chosen if url in admission.ready or url in admission.admitted]
+    if not answered:
         return
     if len(links) > messages.MAX_LINKS:
-        await sender.reply_html(message, render.esc(texts.TOO_MANY_LINKS.format(n=messages.MAX_LINKS)))
-    language = await messages.language_of(update, context)
+        await sender.reply_html(message, render.esc(t("TOO_MANY_LINKS", language, n=messages.MAX_LINKS)))
     await context.conversations.close(message.chat_id)
-    if len(chosen) == 1 and _streams(context, message):
-        [url] = chosen
+    summaries = context.summaries
+    if len(answered) == 1 and answered[0] in admission.admitted and _streams(context, message):
+        [url] = answered
         await STREAMS.run(message.chat_id, stream_summary(
-            context, message, render.placeholder(url),
-            lambda progress: context.summaries.for_link(url, language, progress=progress)))  # fmt: skip
+            context, message, render.placeholder(url, t("READING_LINK", language)),
+            lambda progress: summaries.for_admitted_link(admission, subject, url, language, progress=progress),
+            lang=language))  # fmt: skip
         return
-    await _replies_in_order(context, message, [context.summaries.for_link(url, language) for url in chosen], chosen)
+    works = [_known(admission.ready[url]) if url in admission.ready
+             else summaries.for_admitted_link(admission, subject, url, language) for url in answered]  # fmt: skip
+    await _replies_in_order(context, message, works, answered, language)
+
+
+async def _known(outcome: SummaryResult | NewsbotError) -> SummaryResult:
+    """A cache hit (or a recently failed link) as the work that would have made it."""
+    if isinstance(outcome, NewsbotError):
+        raise outcome
+    return outcome
 
 
 def _streams(context: NewsContext, message: Message) -> bool:
@@ -76,32 +90,34 @@ def _awaiting(work: asyncio.Future[SummaryResult]) -> Callable[[], Awaitable[Sum
 
 
 async def _replies_in_order(
-    context: NewsContext, message: Message, works: list[Awaitable[SummaryResult]], urls: list[str]
+    context: NewsContext, message: Message, works: Sequence[Awaitable[SummaryResult]], urls: list[str], lang: str
 ) -> None:
     """All summaries are worked on at once; their replies go out in the order of the links."""
     started = [asyncio.ensure_future(work) for work in works]
     try:
         for url, work in zip(urls, started, strict=True):
-            await reply_with_summary(context, message, render.placeholder(url), _awaiting(work))
+            placeholder = render.placeholder(url, t("READING_LINK", lang))
+            await reply_with_summary(context, message, placeholder, _awaiting(work), lang=lang)
     finally:
         for work in started:
             work.cancel()  # only those left behind when a reply failed
 
 
 async def summarize_pasted(update: Update, context: NewsContext, message: Message, text: str) -> None:
+    language = await messages.language_of(update, context)
     verdict = await context.summaries.within_limit(messages.limit_subject(update))
     if not verdict.allowed:
-        await sender.reply_html(message, render.esc(views.too_fast(texts.RATE_LIMITED_LINKS, verdict)))
+        await sender.reply_html(message, render.esc(views.too_fast("RATE_LIMITED_LINKS", verdict, language)))
         return
-    language = await messages.language_of(update, context)
     if _streams(context, message):
         await STREAMS.run(message.chat_id, stream_summary(
-            context, message, texts.READING_TEXT,
+            context, message, t("READING_TEXT", language),
             lambda progress: context.summaries.for_text(text, language, progress=progress),
-            lambda: context.summaries.ready_text(text, language)))  # fmt: skip
+            lambda: context.summaries.ready_text(text, language), lang=language))  # fmt: skip
         return
-    await reply_with_summary(context, message, texts.READING_TEXT, lambda: context.summaries.for_text(text, language),
-                             lambda: context.summaries.ready_text(text, language))
+    await reply_with_summary(context, message, t("READING_TEXT", language),
+                             lambda: context.summaries.for_text(text, language),
+                             lambda: context.summaries.ready_text(text, language), lang=language)  # fmt: skip
 
 
 async def summarize_command(update: Update, context: NewsContext) -> None:
@@ -120,7 +136,7 @@ async def summarize_command(update: Update, context: NewsContext) -> None:
     if not links and context.args:
         links = [context.args[0]]  # a bare "example.com/story" that Telegram didn't mark as a link
     if not links:
-        await sender.reply_html(message, texts.SUMMARIZE_USAGE)
+        await sender.reply_html(message, t("SUMMARIZE_USAGE", await messages.language_of(update, context)))
         return
     await summarize_links(update, context, message, links)
 
@@ -135,7 +151,7 @@ async def refresh_button(press: Press[Refresh], context: NewsContext) -> None:
         return
     verdict = await context.summaries.within_limit(messages.limit_subject(press.update))
     if not verdict.allowed:
-        await press.toast(views.too_fast(texts.RATE_LIMITED_LINKS, verdict), alert=True)
+        await press.toast(views.too_fast("RATE_LIMITED_LINKS", verdict, lang), alert=True)
         return
     seen = await context.conversations.shown(press.action.key)
     work = asyncio.ensure_future(context.summaries.refresh(url, lang, seen))
@@ -149,7 +165,7 @@ async def refresh_button(press: Press[Refresh], context: NewsContext) -> None:
         return
     if done:
         await press.toast(t("UPDATED_TOAST", lang) if refreshed is not None else None)
-    await show_summary(context, press.message, _refreshed_summary(work), keep_on_error=True)
+    await show_summary(context, press.message, _refreshed_summary(work), keep_on_error=True, lang=lang)
     if refreshed is not None and refreshed.change is not None:  # what changed, as a follower would see it
         await sender.reply_html(press.message, change_view(refreshed.change, refreshed.result.article.link, lang))
 
@@ -182,18 +198,18 @@ async def _shown_at(message: Message, context: NewsContext) -> str:
 async def entry_summary_button(press: Press[EntrySummary], context: NewsContext) -> None:
     """📄 under a digest entry: the full summary, as if the user had sent the link."""
     url = await context.summaries.link_of(press.action.key)
+    language = await messages.language_of(press.update, context)
     if not url:
-        await press.toast(texts.STORY_GONE, alert=True)
+        await press.toast(t("STORY_GONE", language), alert=True)
         return
     verdict = await context.summaries.within_limit(messages.limit_subject(press.update))
     if not verdict.allowed:
-        await press.toast(views.too_fast(texts.RATE_LIMITED_LINKS, verdict), alert=True)
+        await press.toast(views.too_fast("RATE_LIMITED_LINKS", verdict, language), alert=True)
         return
-    await press.toast(texts.SUMMARIZING)
-    language = await messages.language_of(press.update, context)
-    await reply_with_summary(context, press.message, render.placeholder(url),
+    await press.toast(t("SUMMARIZING", language))
+    await reply_with_summary(context, press.message, render.placeholder(url, t("READING_LINK", language)),
                              lambda: context.summaries.for_link(url, language),
-                             lambda: context.summaries.ready_link(url, language))  # fmt: skip
+                             lambda: context.summaries.ready_link(url, language), lang=language)  # fmt: skip
 
 
 async def open_shared(update: Update, context: NewsContext, message: Message, token: str) -> None:
@@ -207,9 +223,9 @@ async def open_shared(update: Update, context: NewsContext, message: Message, to
     _, url = found
     verdict = await context.summaries.within_limit(messages.limit_subject(update))
     if not verdict.allowed:
-        await sender.reply_html(message, render.esc(views.too_fast(texts.RATE_LIMITED_LINKS, verdict)))
+        await sender.reply_html(message, render.esc(views.too_fast("RATE_LIMITED_LINKS", verdict, language)))
         return
     await context.conversations.close(message.chat_id)
-    await reply_with_summary(context, message, render.placeholder(url),
+    await reply_with_summary(context, message, render.placeholder(url, t("READING_LINK", language)),
                              lambda: context.summaries.for_link(url, language),
-                             lambda: context.summaries.ready_link(url, language))  # fmt: skip
+                             lambda: context.summaries.ready_link(url, language), lang=language)  # fmt: skip

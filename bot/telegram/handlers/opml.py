@@ -11,11 +11,14 @@ from telegram.error import TelegramError
 from bot import render
 from bot.digest.opml import OpmlError
 from bot.errors import NewsbotError
-from bot.telegram import messages, sender, texts, views
+from bot.telegram import messages, sender, views
 from bot.telegram.admins import allowed_to_change
+from bot.telegram.catalog import reason, t
 from bot.telegram.context import NewsContext
 
 log = logging.getLogger(__name__)
+
+EXPORT_FILENAME = "newsbot-feeds.opml"
 
 
 async def export_command(update: Update, context: NewsContext) -> None:
@@ -23,13 +26,14 @@ async def export_command(update: Update, context: NewsContext) -> None:
     if message is None:
         return
     exported = await context.subscriptions.export(message.chat_id)
+    lang = await messages.language_of(update, context)
     if exported is None:
-        await sender.reply_html(message, render.esc(texts.NO_SUBSCRIPTIONS))
+        await sender.reply_html(message, render.esc(t("NO_SUBSCRIPTIONS", lang)))
         return
     data, count = exported
     await message.reply_document(
-        InputFile(io.BytesIO(data), filename=texts.EXPORT_FILENAME),
-        caption=texts.EXPORT_CAPTION.format(count=count, s="s" if count != 1 else ""),
+        InputFile(io.BytesIO(data), filename=EXPORT_FILENAME),
+        caption=t("EXPORT_CAPTION", lang, count=count, s="s" if count != 1 else ""),
     )
 
 
@@ -40,34 +44,36 @@ async def opml_document(update: Update, context: NewsContext) -> None:
     if not await allowed_to_change(update, context):
         return
     subscriptions = context.subscriptions
+    lang = await messages.language_of(update, context)
     if not subscriptions.opml_fits(message.document.file_size):
-        await sender.reply_html(message, texts.OPML_TOO_LARGE)
+        await sender.reply_html(message, t("OPML_TOO_LARGE", lang))
         return
     try:
         data = bytes(await (await message.document.get_file()).download_as_bytearray())
         opml = await subscriptions.read_opml(data)
     except OpmlError as exc:
-        await sender.reply_html(message, render.render_error(str(exc)))
+        await sender.reply_html(message, render.render_error(reason(str(exc), lang)))
         return
     except NewsbotError as exc:
-        await sender.reply_html(message, render.render_error(exc.reason))
+        await sender.reply_html(message, render.render_error(reason(exc.reason, lang)))
         return
     except TelegramError as exc:
         log.warning("opml download failed error=%s", exc)
-        await sender.reply_html(message, render.render_error(texts.OPML_DOWNLOAD_FAILED))
+        await sender.reply_html(message, render.render_error(t("OPML_DOWNLOAD_FAILED", lang)))
         return
     if not opml.feeds:
-        await sender.reply_html(message, texts.OPML_EMPTY)
+        await sender.reply_html(message, t("OPML_EMPTY", lang))
         return
     verdict = await subscriptions.import_within_limit(messages.limit_subject(update), len(opml.feeds))
     if not verdict.allowed:
-        await sender.reply_html(message, render.esc(views.too_fast(texts.RATE_LIMITED_OPML, verdict)))
+        await sender.reply_html(message, render.esc(views.too_fast("RATE_LIMITED_OPML", verdict, lang)))
         return
-    status = await sender.reply_html(message, texts.OPML_CHECKING.format(count=len(opml.feeds)))
-    language = update.effective_user.language_code if update.effective_user else None
-    report = await subscriptions.import_feeds(message.chat_id, opml.feeds, language)
-    for i, part in enumerate(views.import_report(report, opml.cut_at)):
+    status = await sender.reply_html(message, t("OPML_CHECKING", lang, count=len(opml.feeds)))
+    report = await subscriptions.import_feeds(message.chat_id, opml.feeds, messages.app_language(update))
+    parts, markup = views.import_report(report, opml.cut_at, lang)
+    for i, part in enumerate(parts):
+        buttons = markup if i == len(parts) - 1 else None
         if i == 0:
-            await sender.edit_html(status, part)
+            await sender.edit_html(status, part, buttons)
         else:
-            await sender.reply_html(message, part)
+            await sender.reply_html(message, part, buttons)

@@ -14,9 +14,9 @@ from bot.app.conversations import Question, Refusal, Reply, headline_of
 from bot.callbacks import AskAbout, AskSuggested
 from bot.models import AnswerDraft
 from bot.store.limits import Verdict
-from bot.telegram import drafts, keyboards, messages, pickers, sender, texts, views
+from bot.telegram import drafts, keyboards, messages, pickers, sender, views
 from bot.telegram.buttons import Press
-from bot.telegram.catalog import t
+from bot.telegram.catalog import reason, t
 from bot.telegram.context import NewsContext
 from bot.telegram.drafts import Draft
 from bot.telegram.replies import within_grace
@@ -29,7 +29,7 @@ TYPING_EVERY = 4.0  # Telegram shows a chat action for about 5 s
 
 def _refusal(refusal: Refusal | Verdict, context: NewsContext, lang: str) -> str:
     if isinstance(refusal, Verdict):
-        return views.too_fast(t("RATE_LIMITED_QUESTIONS", lang), refusal)
+        return views.too_fast("RATE_LIMITED_QUESTIONS", refusal, lang)
     if refusal is Refusal.TOO_LONG:
         return t("QUESTION_TOO_LONG", lang, n=context.conversations.max_question_chars)
     return t("ARTICLE_GONE", lang)
@@ -44,7 +44,7 @@ def _render_reply(reply: Reply, lang: str) -> str:
     blocks = [_heading(reply.headline, lang)] if reply.headline else []
     if reply.off_topic_note:
         blocks.append(render.esc(t("ONLY_ABOUT_ARTICLE", lang, title=reply.headline)))
-    body = render.render_answer(reply.answer)
+    body = render.render_answer(reply.answer.model_copy(update={"text": reason(reply.answer.text, lang)}))
     return "\n".join(blocks) + "\n\n" + body if blocks else body
 
 
@@ -139,16 +139,17 @@ async def ask_replied(update: Update, context: NewsContext, message: Message, qu
 async def ask_button(press: Press[AskAbout], context: NewsContext) -> None:
     """💬 "Ask about this": prompt with a ForceReply; the reply is the question."""
     key = press.action.key
+    lang = await messages.language_of(press.update, context)
     verdict = await context.conversations.may_prompt(messages.limit_subject(press.update))
     if not verdict.allowed:
-        await press.toast(views.too_fast(texts.RATE_LIMITED_QUESTIONS, verdict), alert=True)
+        await press.toast(views.too_fast("RATE_LIMITED_QUESTIONS", verdict, lang), alert=True)
         return
     await press.toast()
     title = await context.conversations.title(key)
     prompt = await press.message.reply_text(
-        render.ask_prompt(title),
+        render.ask_prompt(title, t("ASK_PROMPT", lang), t("ASK_PROMPT_UNTITLED", lang)),
         parse_mode=ParseMode.HTML,
-        reply_markup=ForceReply(selective=True, input_field_placeholder=texts.QUESTION_PLACEHOLDER),
+        reply_markup=ForceReply(selective=True, input_field_placeholder=t("QUESTION_PLACEHOLDER", lang)),
     )
     await context.conversations.link(prompt.chat_id, prompt.message_id, key)
 

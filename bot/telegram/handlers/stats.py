@@ -7,7 +7,8 @@ from telegram.constants import ParseMode
 
 from bot.app.stats import Budgets
 from bot.store.daily import DayFigures
-from bot.telegram import messages, texts
+from bot.telegram import messages
+from bot.telegram.catalog import t
 from bot.telegram.context import NewsContext
 from bot.telegram.handlers import basic
 
@@ -20,12 +21,15 @@ async def stats_command(update: Update, context: NewsContext) -> None:
         await basic.unknown_command(update, context)  # the command isn't there for anyone else
         return
     figures = await context.stats.today()
-    await message.reply_text(render_stats(figures, context.stats.budgets), parse_mode=ParseMode.HTML)
+    lang = await messages.language_of(update, context)
+    await message.reply_text(render_stats(figures, context.stats.budgets, lang), parse_mode=ParseMode.HTML)
 
 
-def render_stats(figures: DayFigures, budgets: Budgets) -> str:
+def render_stats(figures: DayFigures, budgets: Budgets, lang: str | None = None) -> str:
     rate = figures.cache_hit_rate
-    return texts.STATS.format(
+    return t(
+        "STATS",
+        lang,
         day=figures.day,
         users=figures.users,
         summaries=int(figures["summaries"]),
@@ -35,6 +39,6 @@ def render_stats(figures: DayFigures, budgets: Budgets) -> str:
         fallbacks=int(figures["fallbacks"]),
         refusals=int(figures["budget_refusals"]),
         errors=int(figures["errors"]),
-        user_budget=budgets.user_tokens or texts.UNLIMITED,
-        global_budget=budgets.global_tokens or texts.UNLIMITED,
+        user_budget=budgets.user_tokens or t("UNLIMITED", lang),
+        global_budget=budgets.global_tokens or t("UNLIMITED", lang),
     )
