@@ -47,6 +47,7 @@ def summary_blocks(
     meta = [
         article.site or (host_of(article.link, fallback=article.link) if article.link.startswith("http") else None),
         _date(article.published),
+        (f"PDF, {article.pages} page{'s' if article.pages != 1 else ''}" if article.pages else None),
         f"{article.reading_minutes} min read" if article.words else None,
     ]
     meta_line = " · ".join(esc(m) for m in meta if m)

@@ -6,7 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.app.subscriptions import Choices, Feed
 from bot.callbacks import Action, AskAbout, AskSuggested, PickFeed, Refresh, Unsubscribe
-from bot.pipeline import TEXT_PREFIX, SummaryResult
+from bot.pipeline import PDF_PREFIX, TEXT_PREFIX, SummaryResult
 from bot.telegram import texts
 
 
@@ -15,12 +15,13 @@ def _button(label: str, action: Action) -> InlineKeyboardButton:
 
 
 def summary(result: SummaryResult) -> InlineKeyboardMarkup:
-    """Suggested questions, "ask" and "refresh" (not for pasted text: nothing to fetch again), the original."""
+    """Suggested questions, "ask" and "refresh" (not for pasted text or an uploaded PDF: nothing to
+    fetch again), the original."""
     key = result.article_key
     rows = [[_button(texts.BUTTON_SUGGESTED.format(question=q), AskSuggested(key, i))]
             for i, q in enumerate(result.summary.questions)]  # fmt: skip
     actions = [_button(texts.BUTTON_ASK, AskAbout(key))]
-    if not key.startswith(TEXT_PREFIX):
+    if not key.startswith((TEXT_PREFIX, PDF_PREFIX)):
         actions.append(_button(texts.BUTTON_REFRESH, Refresh(key)))
     rows.append(actions)
     if result.article.link.startswith(("http://", "https://")):

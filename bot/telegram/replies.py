@@ -19,6 +19,7 @@ from bot.errors import NewsbotError
 from bot.pipeline import SummaryResult
 from bot.telegram import keyboards, sender, texts
 from bot.telegram.context import NewsContext
+from bot.telegram.reasons import reason_text
 
 log = logging.getLogger(__name__)
 
@@ -36,22 +37,24 @@ async def within_grace(work: asyncio.Future[T]) -> bool:
     return bool(done)
 
 
-async def _settle(summarize: Callable[[], Awaitable[SummaryResult | None]]) -> Outcome | None:
+async def _settle(summarize: Callable[[], Awaitable[SummaryResult | None]], lang: str | None = None) -> Outcome | None:
     try:
         return await summarize()
     except (NewsbotError, TimeoutError) as exc:
         metrics.replied(exc.code if isinstance(exc, NewsbotError) else "timeout")
-        return render.render_error(exc.reason if isinstance(exc, NewsbotError) else texts.TOO_SLOW)
+        return render.render_error(reason_text(exc, lang) if isinstance(exc, NewsbotError) else texts.TOO_SLOW)
 
 
 async def reply_with_summary(
-    context: NewsContext, message: Message, placeholder: str, summarize: Summarize, ready: Ready | None = None
+    context: NewsContext, message: Message, placeholder: str, summarize: Summarize, ready: Ready | None = None,
+    *, lang: str | None = None,
 ) -> None:
     """Reply to ``message`` with the summary: ``ready`` looks it up (None: not made yet), else
-    ``summarize`` makes it, behind ``placeholder`` when that takes longer than ``GRACE``."""
-    outcome = await _settle(ready) if ready is not None else None
+    ``summarize`` makes it, behind ``placeholder`` when that takes longer than ``GRACE``. A failure
+    is told in ``lang`` where the catalog has its sentence."""
+    outcome = await _settle(ready, lang) if ready is not None else None
     if outcome is None:
-        work = asyncio.ensure_future(_settle(summarize))
+        work = asyncio.ensure_future(_settle(summarize, lang))
         if not await within_grace(work):
             pending = await sender.reply_html(message, placeholder)
             await _edit_into(context, pending, await work, keep_on_error=False)

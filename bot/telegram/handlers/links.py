@@ -51,7 +51,8 @@ async def summarize_links(update: Update, context: NewsContext, message: Message
         await sender.reply_html(message, render.esc(texts.TOO_MANY_LINKS.format(n=messages.MAX_LINKS)))
     language = await messages.language_of(update, context)
     await context.conversations.close(message.chat_id)
-    await _replies_in_order(context, message, [context.summaries.for_link(url, language) for url in chosen], chosen)
+    await _replies_in_order(context, message, [context.summaries.for_link(url, language) for url in chosen], chosen,
+                            language)
 
 
 def _awaiting(work: asyncio.Future[SummaryResult]) -> Callable[[], Awaitable[SummaryResult]]:
@@ -62,13 +63,13 @@ def _awaiting(work: asyncio.Future[SummaryResult]) -> Callable[[], Awaitable[Sum
 
 
 async def _replies_in_order(
-    context: NewsContext, message: Message, works: list[Awaitable[SummaryResult]], urls: list[str]
+    context: NewsContext, message: Message, works: list[Awaitable[SummaryResult]], urls: list[str], language: str
 ) -> None:
     """All summaries are worked on at once; their replies go out in the order of the links."""
     started = [asyncio.ensure_future(work) for work in works]
     try:
         for url, work in zip(urls, started, strict=True):
-            await reply_with_summary(context, message, render.placeholder(url), _awaiting(work))
+            await reply_with_summary(context, message, render.placeholder(url), _awaiting(work), lang=language)
     finally:
         for work in started:
             work.cancel()  # only those left behind when a reply failed

@@ -1,0 +1,28 @@
+"""A failure's reason in the reader's language, for the failures the catalog has a sentence for.
+
+Errors carry an English ``reason`` (logs, the CLI, and every reason not translated yet); those with
+an entry here are said from the catalog instead, with the numbers the error carries."""
+
+from __future__ import annotations
+
+from bot.errors import NewsbotError, PdfEncrypted, PdfMalformed, PdfNoText, PdfTooManyPages, PdfTooSlow
+from bot.telegram.catalog import t
+
+CATALOG_KEYS = {
+    PdfNoText.code: "PDF_NO_TEXT",
+    PdfEncrypted.code: "PDF_ENCRYPTED",
+    PdfMalformed.code: "PDF_MALFORMED",
+    PdfTooManyPages.code: "PDF_TOO_MANY_PAGES",
+    PdfTooSlow.code: "PDF_TOO_SLOW",
+}
+
+
+def reason_text(error: NewsbotError, lang: str | None) -> str:
+    """What to tell the user about ``error`` (plain text, not yet escaped)."""
+    key = CATALOG_KEYS.get(error.code)
+    if key is None:
+        return error.reason
+    try:
+        return t(key, lang, **error.params)
+    except (KeyError, IndexError):  # a cached failure from before its numbers were kept
+        return error.reason
