@@ -108,7 +108,7 @@ def _open(data: bytes) -> pdfium.PdfDocument:
 
 
 def _page_text(document: pdfium.PdfDocument, index: int, deadline: float) -> str:
-    if time.monotonic() > deadline:
+    if time.monotonic() >= deadline:
         raise PdfTooSlow(PdfTooSlow.REASON, detail=f"deadline at page {index + 1}")
     try:
         page = document[index]
