@@ -29,6 +29,10 @@ from bot.text.clean import clean_text
 SNIFF_BYTES = 1024  # readers accept the %PDF- header anywhere in the first kilobyte
 EDGE_LINES = 2  # lines at the top and the bottom of a page that may be a running header or footer
 TITLE_MAX_CHARS = 150
+SMALL = 0.9  # a header or footer line is set at most this fraction of the body text's size
+LARGE = 1.15  # a heading at least this multiple
+WRAPPED = 0.6  # a heading line this long (of the body's width) may go on in the next line
+HEADING = "\ue000"  # marks a line set as a heading, until paragraphs are made (private use: never in text)
 SOFT_HYPHEN = "\ufffe"  # PDFium's mark for a hyphen it found at a line end
 BREAK = "\u00ad"  # ours for it, kept until the lines are joined
 
@@ -55,7 +59,13 @@ def looks_like_pdf(body: bytes) -> bool:
 
 def extract_pdf(data: bytes, url: str, *, final_url: str | None = None, limits: PdfLimits | None = None) -> Article:
     """The article in a PDF (CPU-bound: run it in the CPU pool). Raises a PdfError subclass."""
-    limits = limits or PdfLimits()
+    texts, title = read_pages(data, limits or PdfLimits())
+    return build_article(texts, url, final_url=final_url, meta_title=title)
+
+
+def read_pages(data: bytes, limits: PdfLimits) -> tuple[list[str], str]:
+    """Each page's text (small-type header and footer lines out, larger-type lines marked as
+    headings) and the metadata title, within the caps."""
     deadline = time.monotonic() + limits.seconds
     document = _open(data)
     try:
@@ -65,11 +75,9 @@ def extract_pdf(data: bytes, url: str, *, final_url: str | None = None, limits: 
                 PdfTooManyPages.REASON.format(pages=pages, limit=limits.max_pages),
                 detail=f"pages={pages}", params={"pages": pages, "limit": limits.max_pages},
             )
-        texts = [_page_text(document, index, deadline) for index in range(pages)]
-        title = _meta_title(document)
+        return [_page_text(document, index, deadline) for index in range(pages)], _meta_title(document)
     finally:
         document.close()
-    return build_article(texts, url, final_url=final_url, meta_title=title)
 
 
 def build_article(page_texts: list[str], url: str, *, final_url: str | None = None, meta_title: str = "") -> Article:
@@ -115,13 +123,38 @@ def _page_text(document: pdfium.PdfDocument, index: int, deadline: float) -> str
         try:
             textpage = page.get_textpage()
             try:
-                return str(textpage.get_text_range())
+                return _without_small_edges(textpage)
             finally:
                 textpage.close()
         finally:
             page.close()
     except pdfium.PdfiumError as exc:
         raise PdfMalformed(PdfMalformed.REASON, detail=f"page {index + 1}: {exc}") from None
+
+
+def _without_small_edges(textpage: pdfium.PdfTextPage) -> str:
+    """The page's text without the lines at its top and bottom set smaller than its body text:
+    running headers and footers, which even a one-page document has (no repetition to see).
+    Lines set larger than the body are marked as headings."""
+    text = str(textpage.get_text_range())
+    lines: list[tuple[str, float]] = []
+    start = 0
+    for line in re.split(r"\r\n|\r|\n", text):
+        offset = start + (len(line) - len(line.lstrip()))
+        size = pdfium_c.FPDFText_GetFontSize(textpage, offset) if line.strip() else 0.0
+        lines.append((line, size))
+        start += len(line) + (2 if text.startswith("\r\n", start + len(line)) else 1)
+    weight: Counter[float] = Counter()
+    for line, size in lines:
+        weight[round(size, 1)] += len(line)
+    if not weight:
+        return text
+    body = weight.most_common(1)[0][0]
+    filled = [i for i, (line, _) in enumerate(lines) if line.strip()]
+    edges = set(filled[:EDGE_LINES] + filled[-EDGE_LINES:])
+    kept = [HEADING + line.strip() if size > LARGE * body and line.strip() else line
+            for i, (line, size) in enumerate(lines) if not (i in edges and 0 < size < SMALL * body)]
+    return "\n".join(kept)
 
 
 def _meta_title(document: pdfium.PdfDocument) -> str:
@@ -179,8 +212,22 @@ def to_paragraphs(lines: list[str]) -> list[str]:
     full = _typical_width(lines)
     paragraphs: list[str] = []
     current = ""
+    marked_last = 0  # length of the line before when it was a heading line, else 0
     for index, line in enumerate(lines):
         following = lines[index + 1] if index + 1 < len(lines) else ""
+        if line.startswith(HEADING):  # set in a larger font: a heading, whatever its words
+            if current:
+                _push(paragraphs, current)
+                current = ""
+            text = line[1:].strip()
+            if marked_last >= WRAPPED * full and paragraphs:
+                paragraphs[-1] = f"{paragraphs[-1]} {text}"  # one heading over two lines
+            else:
+                paragraphs.append(text)
+            marked_last = len(text)
+            continue
+        marked_last = 0
+        following = following.removeprefix(HEADING)
         if current and _NUMBERED.match(line):
             _push(paragraphs, current)
             current = ""
@@ -217,7 +264,7 @@ def _is_heading_part(text: str) -> bool:
 
 
 def _typical_width(lines: list[str]) -> int:
-    lengths = sorted(len(line) for line in lines)
+    lengths = sorted(len(line) for line in lines if not line.startswith(HEADING)) or [len(lines[0])]
     return lengths[len(lengths) // 2]  # most lines of running text fill the column
 
 
@@ -241,4 +288,4 @@ def _is_heading(line: str) -> bool:
 
 
 __all__ = ["PdfError", "PdfLimits", "build_article", "drop_page_furniture", "extract_pdf", "looks_like_pdf",
-           "to_paragraphs"]
+           "read_pages", "to_paragraphs"]
