@@ -3,15 +3,20 @@ typed reason for scans, encrypted and broken files; the caps that bound a PDF bo
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
 
+from bot.cli.extract import run_extract
+from bot.config import Settings
 from bot.errors import PdfEncrypted, PdfError, PdfMalformed, PdfNoText, PdfTooManyPages, PdfTooSlow
 from bot.extract import extract_article
 from bot.extract.pdf import PdfLimits, build_article, drop_page_furniture, extract_pdf, to_paragraphs
 from bot.models import Fetched
 from bot.net.content import accepted_types, refuse_type, sniff_type
+from bot.store.cache import Cache
+from bot.store.guard import RedisGuard
 from bot.telegram.catalog import LANGUAGES, table
 from bot.telegram.reasons import CATALOG_KEYS, reason_text
 from tests.fakes import pdfs
@@ -162,3 +167,23 @@ def test_pdf_reasons_are_translated(lang: str) -> None:
     assert "900" in text and "300" in text and text != PdfTooManyPages.REASON.format(pages=900, limit=300)
     for key in [*CATALOG_KEYS.values(), "PDF_TOO_LARGE", "PDF_DOWNLOAD_FAILED", "READING_PDF"]:
         assert table(lang)[key] != table("en")[key], key
+
+
+async def test_cli_extracts_a_pdf_link(article_server) -> None:
+    url = article_server.add("/release.pdf", press_release().data, content_type="application/pdf")
+    settings = Settings(fetch_allow_private_networks=True, fetch_allowed_ports=[article_server.port])
+    out = io.StringIO()
+    assert await run_extract(settings, url, stdin_html=None, as_json=False, text_only=False, out=out) == 0
+    head = out.getvalue().splitlines()
+    assert head[0] == "Port Authority approves harbour expansion" and "PDF, 1 pages" not in head[1]
+    assert "PDF, 1 page" in head[1] and HARBOUR_QUOTE in out.getvalue()
+
+
+async def test_a_failure_keeps_its_numbers_in_the_negative_cache(clients) -> None:
+    cache = Cache(clients[0], RedisGuard())
+    error = PdfTooManyPages("This PDF has 900 pages; I read documents of up to 300 pages.",
+                           params={"pages": 900, "limit": 300})
+    await cache.put_failure("pdf:abc", error, 60)
+    replayed = await cache.get_failure("pdf:abc")
+    assert replayed is not None and replayed.code == PdfTooManyPages.code
+    assert reason_text(replayed, "es") == "Este PDF tiene 900 páginas; leo documentos de hasta 300 páginas."
