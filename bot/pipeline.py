@@ -136,15 +136,15 @@ class Pipeline:
                 log.info("pdf failed name=%s code=%s detail=%s", name, exc.code, exc.detail)
                 await self.cache.put_failure(key, exc, self.settings.negative_cache_ttl)
                 raise
-            if name:
-                article = article.model_copy(update={"site": name})
             await self.cache.put_article([key], article, self.settings.article_cache_ttl)
             log.info("pdf read name=%s pages=%s words=%d ms=%d", name, article.pages, article.words,
                      (time.monotonic() - started) * 1000)
             return article
 
         wait = self.settings.pdf_timeout + 10
-        return key, await self.flight.run(f"article:{key}", lookup, compute, wait_timeout=wait)
+        article = await self.flight.run(f"article:{key}", lookup, compute, wait_timeout=wait)
+        # the same bytes may come under another name: each sender sees the name they gave it
+        return key, article.model_copy(update={"site": name}) if name else article
 
     # -- summaries --------------------------------------------------------------------------
 
