@@ -42,6 +42,7 @@ def test_press_release_title_quotes_and_no_page_furniture() -> None:
     article = extract_pdf(built.data, URL)
     assert article.title == "Port Authority approves harbour expansion"  # from the metadata
     assert article.pages == 1 and article.site == "court.example.org"
+    assert article.language == "en"  # the catalog's /Lang
     assert any(f"“{HARBOUR_QUOTE},” said Elena Marsh" in p for p in article.paragraphs)
     assert not any("Page 1 of 1" in p for p in article.paragraphs)
     # every word of the body, in order: the running header of this one page (nothing repeats it)

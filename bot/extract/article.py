@@ -96,13 +96,13 @@ async def extract_article(fetched: Fetched, *, url: str, pdf_limits: PdfLimits |
         raise refusal("no_text", f"status={fetched.status}")
     mime = fetched.content_type
     if mime in PDF_TYPES:
-        return await pdf_article(fetched.body, url, final_url=fetched.final_url, limits=pdf_limits)
-    text = fetched.text()
-    if mime == "text/plain" and sniff_type(fetched.body) is None:
+        article = await pdf_article(fetched.body, url, final_url=fetched.final_url, limits=pdf_limits)
+    elif mime == "text/plain" and sniff_type(fetched.body) is None:
+        text = fetched.text()
         article = await cpu.run(extract_plain_text, text, url, final_url=fetched.final_url, what="extract text")
     elif mime in HTML_TYPES or sniff_type(fetched.body) in HTML_TYPES:
         # text/plain that starts like HTML is HTML (misconfigured servers).
-        article = await cpu.run(extract_html, text, url, final_url=fetched.final_url, what="extract html")
+        article = await cpu.run(extract_html, fetched.text(), url, final_url=fetched.final_url, what="extract html")
     else:
         raise refusal("not_article", f"type={mime}")
     if article.language is None:

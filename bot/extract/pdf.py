@@ -11,6 +11,7 @@ Runs in a worker process (bot/cpu.py): call ``extract_pdf`` through ``cpu.run``.
 
 from __future__ import annotations
 
+import ctypes
 import re
 import time
 from collections import Counter
@@ -21,6 +22,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from bot.errors import PdfEncrypted, PdfError, PdfMalformed, PdfNoText, PdfTooManyPages, PdfTooSlow
+from bot.extract.page import lang_code
 from bot.extract.paragraphs import word_count
 from bot.extract.reasons import MIN_WORDS
 from bot.models import Article
@@ -59,13 +61,14 @@ def looks_like_pdf(body: bytes) -> bool:
 
 def extract_pdf(data: bytes, url: str, *, final_url: str | None = None, limits: PdfLimits | None = None) -> Article:
     """The article in a PDF (CPU-bound: run it in the CPU pool). Raises a PdfError subclass."""
-    texts, title = read_pages(data, limits or PdfLimits())
-    return build_article(texts, url, final_url=final_url, meta_title=title)
+    texts, title, language = read_pages(data, limits or PdfLimits())
+    article = build_article(texts, url, final_url=final_url, meta_title=title)
+    return article.model_copy(update={"language": language}) if language else article
 
 
-def read_pages(data: bytes, limits: PdfLimits) -> tuple[list[str], str]:
+def read_pages(data: bytes, limits: PdfLimits) -> tuple[list[str], str, str | None]:
     """Each page's text (small-type header and footer lines out, larger-type lines marked as
-    headings) and the metadata title, within the caps."""
+    headings), the metadata title and the document's language (/Lang), within the caps."""
     deadline = time.monotonic() + limits.seconds
     document = _open(data)
     try:
@@ -75,7 +78,8 @@ def read_pages(data: bytes, limits: PdfLimits) -> tuple[list[str], str]:
                 PdfTooManyPages.REASON.format(pages=pages, limit=limits.max_pages),
                 detail=f"pages={pages}", params={"pages": pages, "limit": limits.max_pages},
             )
-        return [_page_text(document, index, deadline) for index in range(pages)], _meta_title(document)
+        texts = [_page_text(document, index, deadline) for index in range(pages)]
+        return texts, _meta_title(document), _language(document)
     finally:
         document.close()
 
@@ -165,6 +169,16 @@ def _meta_title(document: pdfium.PdfDocument) -> str:
     if not title or len(title) > TITLE_MAX_CHARS or _JUNK_TITLE.match(title) or not re.search(r"\w", title):
         return ""
     return title
+
+
+def _language(document: pdfium.PdfDocument) -> str | None:
+    """The catalog's /Lang ("en-GB" → "en"), which tagged PDFs carry."""
+    size = pdfium_c.FPDFCatalog_GetLanguage(document.raw, None, 0)
+    if size <= 2 or size > 200:
+        return None
+    buffer = ctypes.create_string_buffer(size)
+    pdfium_c.FPDFCatalog_GetLanguage(document.raw, ctypes.cast(buffer, ctypes.POINTER(pdfium_c.FPDF_WCHAR)), size)
+    return lang_code(buffer.raw[: size - 2].decode("utf-16-le", errors="replace"))
 
 
 def _lines(text: str) -> list[str]:

@@ -159,7 +159,7 @@ NEWSLETTER = [
 
 def press_release() -> Built:
     return text_pdf(PRESS_RELEASE, title="Port Authority approves harbour expansion",
-                    header="Northbay Port Authority — Press release")
+                    header="Northbay Port Authority — Press release", lang="en-GB")
 
 
 def court_ruling() -> Built:

@@ -229,8 +229,10 @@ def text_pdf(
     hyphenate: bool = True,
     compress: bool = True,
     user_password: str | None = None,
+    lang: str | None = None,
 ) -> Built:
-    """A text PDF of ``blocks``. ``footer`` may use {n} and {total}; ``title`` goes to /Info."""
+    """A text PDF of ``blocks``. ``footer`` may use {n} and {total}; ``title`` goes to /Info,
+    ``lang`` to the catalog's /Lang."""
     pages = _layout(blocks, columns, size, hyphenate)
     writer = _Writer()
     file_id = hashlib.md5(repr(blocks).encode()).digest()
@@ -256,7 +258,8 @@ def text_pdf(
             )
         )
     writer.put(pages_num, f"<< /Type /Pages /Kids [{_kids(kids)}] /Count {len(kids)} >>".encode())
-    writer.put(catalog, f"<< /Type /Catalog /Pages {pages_num} 0 R >>".encode())
+    language = f" /Lang ({lang})" if lang and user_password is None else ""  # (strings would need encrypting)
+    writer.put(catalog, f"<< /Type /Catalog /Pages {pages_num} 0 R{language} >>".encode())
     info = None
     if title is not None:
         info = writer.add(b"<< /Title <" + _text_string(title).hex().encode() + b"> /Producer (newsbot test writer) >>")
