@@ -67,10 +67,10 @@ async def reply_with_summary(
 
 
 async def show_summary(context: NewsContext, target: Message, summarize: Summarize, *,
-                       keep_on_error: bool = False) -> None:  # fmt: skip
+                       keep_on_error: bool = False, lang: str | None = None) -> None:  # fmt: skip
     """Edit ``target`` into the summary. An error replaces it, or (``keep_on_error``: it already
     shows a summary worth keeping) goes into a new reply."""
-    await _edit_into(context, target, await _settle(summarize), keep_on_error=keep_on_error)
+    await _edit_into(context, target, await _settle(summarize, lang), keep_on_error=keep_on_error)
 
 
 async def _edit_into(context: NewsContext, target: Message, outcome: Outcome | None, *, keep_on_error: bool) -> None:

@@ -148,3 +148,21 @@ def test_pdf_bombs_are_refused_within_the_caps(
     [*_, ok] = settled(fake_telegram, chat, 3)
     assert "PDF, 1 page" in ok.plain_text
     assert "Traceback" not in bot.logs()
+
+
+def test_in_groups_a_pdf_is_read_only_when_the_bot_is_asked(
+    bot_process, fake_telegram: FakeTelegram, article_server: ArticleServer
+) -> None:
+    bot = bot_process(env=NO_LLM)
+    group = -810600
+    data = press_release().data
+    fake_telegram.add_file("release", data)
+    document = {"file_id": "release", "file_name": "release.pdf", "mime_type": PDF, "file_size": len(data)}
+    fake_telegram.push_message(group, None, chat_type="group", user_id=8106, document=document)
+    fake_telegram.push_message(group, None, caption="@newsbot_test_bot", chat_type="group", user_id=8106,
+                               document=document)
+    [reply] = settled(fake_telegram, group, 1)
+    assert "release.pdf · PDF, 1 page" in reply.plain_text
+    assert len(fake_telegram.calls_of("getFile")) == 1  # the file nobody asked about was never downloaded
+    assert bot.logs().count("pdf read name=") == 1
+    assert fake_telegram.messages(group) == [reply]

@@ -130,7 +130,7 @@ async def refresh_button(press: Press[Refresh], context: NewsContext) -> None:
         return
     if done:
         await press.toast(t("UPDATED_TOAST", lang) if refreshed is not None else None)
-    await show_summary(context, press.message, _refreshed_summary(work), keep_on_error=True)
+    await show_summary(context, press.message, _refreshed_summary(work), keep_on_error=True, lang=lang)
 
 
 async def _finished(work: asyncio.Future[Refreshed]) -> bool:
@@ -172,4 +172,4 @@ async def entry_summary_button(press: Press[EntrySummary], context: NewsContext)
     language = await messages.language_of(press.update, context)
     await reply_with_summary(context, press.message, render.placeholder(url),
                              lambda: context.summaries.for_link(url, language),
-                             lambda: context.summaries.ready_link(url, language))  # fmt: skip
+                             lambda: context.summaries.ready_link(url, language), lang=language)  # fmt: skip
