@@ -71,6 +71,11 @@ class PdfTooManyPages(PdfError):
     REASON = "This PDF has {pages} pages; I read documents of up to {limit} pages."
 
 
+class PdfTooBig(PdfError):
+    code = "pdf_too_big"
+    REASON = "This PDF unpacks into far more data than a document needs, so I won't read it."
+
+
 class PdfTooSlow(PdfError):
     code = "pdf_too_slow"
     REASON = "This PDF takes too long to read (it is very large or unusually built). Try a shorter document."

@@ -65,7 +65,7 @@ class Pipeline:
         self.flight = flight
         self.fetcher = fetcher
         self.llm = llm
-        self.pdf_limits = PdfLimits(max_pages=settings.pdf_max_pages, seconds=settings.pdf_timeout)
+        self.pdf_limits = PdfLimits.of(settings)
 
     # -- articles ---------------------------------------------------------------------------
 

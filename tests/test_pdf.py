@@ -10,7 +10,7 @@ import pytest
 
 from bot.cli.extract import run_extract
 from bot.config import Settings
-from bot.errors import PdfEncrypted, PdfError, PdfMalformed, PdfNoText, PdfTooManyPages, PdfTooSlow
+from bot.errors import PdfEncrypted, PdfError, PdfMalformed, PdfNoText, PdfTooBig, PdfTooManyPages, PdfTooSlow
 from bot.extract import extract_article
 from bot.extract.pdf import PdfLimits, build_article, drop_page_furniture, extract_pdf, to_paragraphs
 from bot.models import Fetched
@@ -130,6 +130,14 @@ def test_page_count_bomb_is_refused_before_reading() -> None:
     assert caught.value.reason == "This PDF has 200000 pages; I read documents of up to 300 pages."
 
 
+def test_inflation_bomb_is_refused_before_pdfium_unpacks_it() -> None:
+    bomb = pdfs.inflation_bomb(64)  # ~64 KB on disk
+    with pytest.raises(PdfTooBig):
+        extract_pdf(bomb, URL, limits=PdfLimits(max_inflated=16 * 1024 * 1024))
+    # a document's own streams are far below the cap
+    assert extract_pdf(report().data, URL, limits=PdfLimits(max_inflated=1024 * 1024)).pages == report().pages
+
+
 def test_deep_nesting_bomb_ends_with_a_reason() -> None:
     with pytest.raises(PdfError):  # PDFium's nesting limit: the page reads as empty, nothing crashes
         extract_pdf(pdfs.deep_nesting_bomb(100_000), URL)
@@ -166,6 +174,7 @@ def test_pdf_reasons_are_translated(lang: str) -> None:
     error = PdfTooManyPages("x", params={"pages": 900, "limit": 300})
     text = reason_text(error, lang)
     assert "900" in text and "300" in text and text != PdfTooManyPages.REASON.format(pages=900, limit=300)
+    assert len(CATALOG_KEYS) == len(PdfError.__subclasses__())  # every kind of PDF failure is said in the catalog
     for key in [*CATALOG_KEYS.values(), "PDF_TOO_LARGE", "PDF_DOWNLOAD_FAILED", "READING_PDF"]:
         assert table(lang)[key] != table("en")[key], key
 

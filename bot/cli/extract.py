@@ -67,8 +67,7 @@ async def run_extract(
         else:
             async with Fetcher(settings) as fetcher:
                 fetched = await fetcher.fetch(url, kinds=("html", "pdf"))
-                limits = PdfLimits(max_pages=settings.pdf_max_pages, seconds=settings.pdf_timeout)
-                article = await extract_article(fetched, url=url, pdf_limits=limits)
+                article = await extract_article(fetched, url=url, pdf_limits=PdfLimits.of(settings))
     except (FetchError, ExtractError) as exc:
         log.info("extract failed", extra={"url": url, "code": exc.code, "detail": exc.detail or "-"})
         print(f"{exc.reason} [{exc.code}]", file=sys.stderr)

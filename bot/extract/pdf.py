@@ -14,6 +14,7 @@ from __future__ import annotations
 import ctypes
 import re
 import time
+import zlib
 from collections import Counter
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -21,7 +22,8 @@ from urllib.parse import urlsplit
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from bot.errors import PdfEncrypted, PdfError, PdfMalformed, PdfNoText, PdfTooManyPages, PdfTooSlow
+from bot.config import Settings
+from bot.errors import PdfEncrypted, PdfError, PdfMalformed, PdfNoText, PdfTooBig, PdfTooManyPages, PdfTooSlow
 from bot.extract.page import lang_code
 from bot.extract.paragraphs import word_count
 from bot.extract.reasons import MIN_WORDS
@@ -53,6 +55,13 @@ class PdfLimits:
 
     max_pages: int = 300
     seconds: float = 20.0
+    # What all the compressed streams may unpack to: PDFium inflates a stream whole, so a 1 MB
+    # file of zeros would otherwise become 1 GB in memory (and a 5 MB one 5 GB).
+    max_inflated: int = 256 * 1024 * 1024
+
+    @classmethod
+    def of(cls, settings: Settings) -> PdfLimits:
+        return cls(settings.pdf_max_pages, settings.pdf_timeout, settings.pdf_max_unpacked_bytes)
 
 
 def looks_like_pdf(body: bytes) -> bool:
@@ -70,6 +79,9 @@ def read_pages(data: bytes, limits: PdfLimits) -> tuple[list[str], str, str | No
     """Each page's text (small-type header and footer lines out, larger-type lines marked as
     headings), the metadata title and the document's language (/Lang), within the caps."""
     deadline = time.monotonic() + limits.seconds
+    if not looks_like_pdf(data):
+        raise PdfMalformed(PdfMalformed.REASON, detail="no %PDF- header")
+    _check_inflated(data, limits.max_inflated, deadline)  # before PDFium unpacks anything
     document = _open(data)
     try:
         pages = len(document)
@@ -109,14 +121,42 @@ def build_article(page_texts: list[str], url: str, *, final_url: str | None = No
 
 
 def _open(data: bytes) -> pdfium.PdfDocument:
-    if not looks_like_pdf(data):
-        raise PdfMalformed(PdfMalformed.REASON, detail="no %PDF- header")
     try:
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         if exc.err_code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
             raise PdfEncrypted(PdfEncrypted.REASON, detail=str(exc)) from None
         raise PdfMalformed(PdfMalformed.REASON, detail=str(exc)) from None
+
+
+_STREAM = re.compile(rb"(?<!end)stream\r?\n")
+INFLATE_IN = 64 * 1024  # compressed bytes fed to zlib at a time
+INFLATE_OUT = 1024 * 1024  # the most one call may unpack: the count is checked between calls
+
+
+def _check_inflated(data: bytes, cap: int, deadline: float) -> None:
+    """Unpack every Flate stream (keeping nothing) and refuse the file when together they come to
+    more than ``cap`` bytes, before PDFium unpacks any of them in memory. A stream that isn't
+    zlib data (images, plain text) is skipped at its first bytes."""
+    total = 0
+    for match in _STREAM.finditer(data):
+        inflater = zlib.decompressobj()
+        position = match.end()
+        pending = b""
+        while not inflater.eof:
+            if not pending:
+                if position >= len(data):
+                    break
+                pending, position = data[position : position + INFLATE_IN], position + INFLATE_IN
+            try:
+                total += len(inflater.decompress(pending, INFLATE_OUT))
+            except zlib.error:
+                break
+            pending = inflater.unconsumed_tail
+            if total > cap:
+                raise PdfTooBig(PdfTooBig.REASON, detail=f"streams unpack to over {cap} bytes")
+            if time.monotonic() >= deadline:
+                raise PdfTooSlow(PdfTooSlow.REASON, detail="deadline while checking streams")
 
 
 def _page_text(document: pdfium.PdfDocument, index: int, deadline: float) -> str:

@@ -5,7 +5,7 @@ an entry here are said from the catalog instead, with the numbers the error carr
 
 from __future__ import annotations
 
-from bot.errors import NewsbotError, PdfEncrypted, PdfMalformed, PdfNoText, PdfTooManyPages, PdfTooSlow
+from bot.errors import NewsbotError, PdfEncrypted, PdfMalformed, PdfNoText, PdfTooBig, PdfTooManyPages, PdfTooSlow
 from bot.telegram.catalog import t
 
 CATALOG_KEYS = {
@@ -14,6 +14,7 @@ CATALOG_KEYS = {
     PdfMalformed.code: "PDF_MALFORMED",
     PdfTooManyPages.code: "PDF_TOO_MANY_PAGES",
     PdfTooSlow.code: "PDF_TOO_SLOW",
+    PdfTooBig.code: "PDF_TOO_BIG",
 }
 
 

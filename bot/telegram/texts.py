@@ -2,7 +2,7 @@
 
 # The parsers end their error messages with these; the bot says them too.
 from bot.digest.schedule import ZONE_HELP as ZONE_HELP
-from bot.errors import PdfEncrypted, PdfMalformed, PdfNoText, PdfTooManyPages, PdfTooSlow
+from bot.errors import PdfEncrypted, PdfMalformed, PdfNoText, PdfTooBig, PdfTooManyPages, PdfTooSlow
 from bot.timeofday import TIME_HELP as TIME_HELP
 
 WELCOME = (
@@ -135,13 +135,14 @@ OUTDATED_BUTTON = "This button is out of date. Send the link again, or use the b
 READING_TEXT = "⏳ Reading your text…"
 READING_PDF = "⏳ Reading {name}…"
 
-# -- PDFs: why one can't be summarized (the first five are the errors' own reasons) ----------------
+# -- PDFs: why one can't be summarized (the first six are the errors' own reasons) ----------------
 
 PDF_NO_TEXT = PdfNoText.REASON
 PDF_ENCRYPTED = PdfEncrypted.REASON
 PDF_MALFORMED = PdfMalformed.REASON
 PDF_TOO_MANY_PAGES = PdfTooManyPages.REASON
 PDF_TOO_SLOW = PdfTooSlow.REASON
+PDF_TOO_BIG = PdfTooBig.REASON
 PDF_TOO_LARGE = "That PDF is too large for me — I read files of up to {mb} MB."
 PDF_DOWNLOAD_FAILED = "I couldn't download that PDF. Please send it again."
 REFRESHING = "Refreshing…"

@@ -135,7 +135,8 @@ def test_pdf_bombs_are_refused_within_the_caps(
 ) -> None:
     many = article_server.add("/many.pdf", pdfs.many_pages_bomb(200_000), content_type=PDF)
     deep = article_server.add("/deep.pdf", pdfs.deep_nesting_bomb(100_000), content_type=PDF)
-    bot = bot_process(env={**NO_LLM, "PDF_MAX_PAGES": "50"})
+    zeros = article_server.add("/zeros.pdf", pdfs.inflation_bomb(64), content_type=PDF)
+    bot = bot_process(env={**NO_LLM, "PDF_MAX_PAGES": "50", "PDF_MAX_UNPACKED_BYTES": str(16 * 1024 * 1024)})
     chat = 8105
     fake_telegram.push_message(chat, many)
     [reply] = settled(fake_telegram, chat, 1)
@@ -143,9 +144,12 @@ def test_pdf_bombs_are_refused_within_the_caps(
     fake_telegram.push_message(chat, deep)
     [_, reply] = settled(fake_telegram, chat, 2)
     assert reply.plain_text.startswith("⚠️") and "PDF" in reply.plain_text
+    fake_telegram.push_message(chat, zeros)
+    [*_, reply] = settled(fake_telegram, chat, 3)
+    assert "unpacks into far more data than a document needs" in reply.plain_text
     # the bot is still there and reads the next document
     fake_telegram.push_message(chat, article_server.add("/ok.pdf", press_release().data, content_type=PDF))
-    [*_, ok] = settled(fake_telegram, chat, 3)
+    [*_, ok] = settled(fake_telegram, chat, 4)
     assert "PDF, 1 page" in ok.plain_text
     assert "Traceback" not in bot.logs()
 

@@ -364,3 +364,21 @@ def deep_nesting_bomb(depth: int = 100_000) -> bytes:
     writer.put(pages_num, f"<< /Type /Pages /Kids [{page} 0 R] /Count 1 >>".encode())
     writer.put(catalog, f"<< /Type /Catalog /Pages {pages_num} 0 R >>".encode())
     return writer.write(catalog, None)
+
+
+def inflation_bomb(megabytes: int = 100) -> bytes:
+    """One page whose content stream inflates to ``megabytes`` MB of spaces from about a
+    thousandth of that on disk (zlib's best ratio)."""
+    writer = _Writer()
+    catalog = writer.reserve()
+    pages_num = writer.reserve()
+    packer = zlib.compressobj(9)
+    blank = b" " * (1 << 20)
+    packed = b"".join(packer.compress(blank) for _ in range(megabytes)) + packer.flush()
+    stream = writer.add(_stream_dict(packed, " /Filter /FlateDecode"), packed)
+    page = writer.add(
+        f"<< /Type /Page /Parent {pages_num} 0 R /MediaBox [0 0 {PAGE_W} {PAGE_H}] /Contents {stream} 0 R >>".encode()
+    )
+    writer.put(pages_num, f"<< /Type /Pages /Kids [{page} 0 R] /Count 1 >>".encode())
+    writer.put(catalog, f"<< /Type /Catalog /Pages {pages_num} 0 R >>".encode())
+    return writer.write(catalog, None)
