@@ -31,10 +31,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.errors import PdfError
-from bot.extract.pdf import PdfLimits, build_article, read_pages
+from bot.errors import PdfError, PdfTooBig, PdfTooManyPages
+from bot.extract.pdf import PdfLimits, build_article, extract_pdf, read_pages
 from tests.fakes.pdf_samples import SAMPLES
-from tests.fakes.pdfs import Built
+from tests.fakes.pdfs import Built, inflation_bomb, many_pages_bomb
 
 Extract = Callable[[bytes], list[str]]
 FURNITURE = re.compile(r"Press release|Case 4 K|Annual review|Community newsletter$|Page \d+ of|^- \d+ -$|^\d+$")
@@ -113,6 +113,23 @@ def main() -> None:
         broken = sum(s[1] for s in scores)
         furniture = sum(s[2] for s in scores)
         print(f"{name:<14}{total_pages / best[name]:>9.0f}{order:>8.3f}{broken:>8}{furniture:>11}")
+    bombs()
+
+
+def bombs() -> None:
+    """How long the caps take to refuse a bomb (the bot's defaults, one process)."""
+    cases = [
+        ("200,000-page tree", many_pages_bomb(200_000), PdfTooManyPages),
+        ("1 GB of zeros in a 1 MB file", inflation_bomb(1024), PdfTooBig),
+    ]
+    for name, data, expected in cases:
+        started = time.perf_counter()
+        try:
+            extract_pdf(data, "https://example.org/bomb.pdf", limits=PdfLimits())
+            outcome = "read (!)"
+        except PdfError as exc:
+            outcome = "refused" if isinstance(exc, expected) else f"refused ({exc.code})"
+        print(f"bomb: {name} ({len(data) // 1024} KB): {outcome} in {(time.perf_counter() - started) * 1000:.0f} ms")
 
 
 if __name__ == "__main__":
