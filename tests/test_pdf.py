@@ -12,7 +12,8 @@ from bot.cli.extract import run_extract
 from bot.config import Settings
 from bot.errors import PdfEncrypted, PdfError, PdfMalformed, PdfNoText, PdfTooBig, PdfTooManyPages, PdfTooSlow
 from bot.extract import extract_article
-from bot.extract.pdf import PdfLimits, build_article, drop_page_furniture, extract_pdf, to_paragraphs
+from bot.extract.pdf import PdfLimits, build_article, extract_pdf
+from bot.extract.pdf_layout import drop_page_furniture, to_paragraphs
 from bot.models import Fetched
 from bot.net.content import accepted_types, refuse_type, sniff_type
 from bot.store.cache import Cache
