@@ -123,6 +123,13 @@ class Settings(BaseSettings):
     cpu_workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, le=64)
     cpu_queue: int = Field(32, ge=0, le=10000)
     cpu_job_timeout: float = Field(30.0, gt=0)
+    # PDFs (links and uploads up to fetch_max_bytes): documents with more pages are refused before
+    # any is read; reading stops with a clear reason after pdf_timeout seconds (keep it below
+    # cpu_job_timeout, which would end the job with a vaguer one).
+    pdf_max_pages: int = Field(300, ge=1, le=100_000)
+    pdf_timeout: float = Field(20.0, gt=0)
+    # what a PDF's compressed streams may unpack to, all together (a 1 MB file can hold 1 GB)
+    pdf_max_unpacked_bytes: int = Field(256 * 1024 * 1024, ge=1024 * 1024)
 
     # Caching and limits
     article_cache_ttl: int = Field(15 * 60, ge=1)

@@ -12,12 +12,15 @@ class NewsbotError(Exception):
 
     code: str = "error"
 
-    def __init__(self, reason: str, *, code: str | None = None, detail: str = "") -> None:
+    def __init__(
+        self, reason: str, *, code: str | None = None, detail: str = "", params: dict[str, int] | None = None
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         if code is not None:
             self.code = code
         self.detail = detail
+        self.params = dict(params or {})  # the numbers in ``reason``, for its translations
 
     def __str__(self) -> str:
         return self.reason
@@ -37,3 +40,42 @@ class ExtractError(NewsbotError):
 
 class SummarizeError(NewsbotError):
     code = "summarize"
+
+
+class PdfError(ExtractError):
+    """A PDF we can't summarize; each kind has its code (and its sentence in the message catalog)."""
+
+    code = "pdf"
+
+
+class PdfNoText(PdfError):
+    code = "pdf_no_text"
+    REASON = (
+        "This PDF has no text I can read — it looks like scanned pages or pictures of text, "
+        "and I can't read text from images."
+    )
+
+
+class PdfEncrypted(PdfError):
+    code = "pdf_encrypted"
+    REASON = "This PDF is protected with a password, so I can't open it. Send a copy without the password."
+
+
+class PdfMalformed(PdfError):
+    code = "pdf_malformed"
+    REASON = "This PDF file is damaged or isn't really a PDF, so I can't read it."
+
+
+class PdfTooManyPages(PdfError):
+    code = "pdf_too_many_pages"
+    REASON = "This PDF has {pages} pages; I read documents of up to {limit} pages."
+
+
+class PdfTooBig(PdfError):
+    code = "pdf_too_big"
+    REASON = "This PDF unpacks into far more data than a document needs, so I won't read it."
+
+
+class PdfTooSlow(PdfError):
+    code = "pdf_too_slow"
+    REASON = "This PDF takes too long to read (it is very large or unusually built). Try a shorter document."

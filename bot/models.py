@@ -68,6 +68,7 @@ class Article(BaseModel):
     site: str | None = None
     language: str | None = None
     paragraphs: list[str] = Field(default_factory=list)
+    pages: int | None = None  # a PDF's page count
 
     @property
     def text(self) -> str:

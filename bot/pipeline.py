@@ -19,7 +19,7 @@ from bot.engines.partial import SummaryProgress
 from bot.engines.policy import BUDGET_NOTE
 from bot.engines.summary import engine_identity, summarize
 from bot.errors import NewsbotError
-from bot.extract import extract_article
+from bot.extract import PdfLimits, extract_article, pdf_article
 from bot.llm.client import LLM
 from bot.models import Article, Summary
 from bot.net.fetch import Fetcher
@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 FALLBACK_SUMMARY_TTL = 300  # an extractive stand-in for a failed LLM is kept briefly, then retried
 TEXT_PREFIX = "text:"
+PDF_PREFIX = "pdf:"  # an uploaded PDF, keyed by the hash of its bytes
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class Pipeline:
         self.flight = flight
         self.fetcher = fetcher
         self.llm = llm
+        self.pdf_limits = PdfLimits.of(settings)
 
     # -- articles ---------------------------------------------------------------------------
 
@@ -94,8 +96,8 @@ class Pipeline:
     async def _fetch_and_extract(self, identity: str, key: str) -> Article:
         started = time.monotonic()
         try:
-            fetched = await self.fetcher.fetch(identity)
-            article = await extract_article(fetched, url=identity)
+            fetched = await self.fetcher.fetch(identity, kinds=("html", "pdf"))
+            article = await extract_article(fetched, url=identity, pdf_limits=self.pdf_limits)
         except NewsbotError as exc:
             log.info("article failed url=%s code=%s detail=%s", identity, exc.code, exc.detail)
             await self.cache.put_failure(key, exc, self.settings.negative_cache_ttl)
@@ -116,6 +118,35 @@ class Pipeline:
                  (time.monotonic() - started) * 1000)
         return article
 
+    async def pdf_upload(self, data: bytes, *, name: str = "") -> tuple[str, Article]:
+        """The article in an uploaded PDF, cached (failures too) by the hash of its bytes: the same
+        file sent again, by anyone, is read once per TTL."""
+        key = PDF_PREFIX + hashlib.sha256(data).hexdigest()[:32]
+
+        async def lookup() -> Article | None:
+            failure = await self.cache.get_failure(key)
+            if failure:
+                raise failure
+            return await self.cache.get_article(key)
+
+        async def compute() -> Article:
+            started = time.monotonic()
+            try:
+                article = await pdf_article(data, key, limits=self.pdf_limits)
+            except NewsbotError as exc:
+                log.info("pdf failed name=%s code=%s detail=%s", name, exc.code, exc.detail)
+                await self.cache.put_failure(key, exc, self.settings.negative_cache_ttl)
+                raise
+            await self.cache.put_article([key], article, self.settings.article_cache_ttl)
+            log.info("pdf read name=%s pages=%s words=%d ms=%d", name, article.pages, article.words,
+                     (time.monotonic() - started) * 1000)
+            return article
+
+        wait = self.settings.pdf_timeout + 10
+        article = await self.flight.run(f"article:{key}", lookup, compute, wait_timeout=wait)
+        # the same bytes may come under another name: each sender sees the name they gave it
+        return key, article.model_copy(update={"site": name}) if name else article
+
     # -- summaries --------------------------------------------------------------------------
 
     async def summarize_url(
@@ -124,6 +155,11 @@ class Pipeline:
         started = time.monotonic()
         key, article = await self.article(url, refresh=refresh)
         return await self.summarize_article(key, article, language=language, started=started, progress=progress)
+
+    async def summarize_pdf(self, data: bytes, *, name: str, language: str) -> SummaryResult:
+        started = time.monotonic()
+        key, article = await self.pdf_upload(data, name=name)
+        return await self.summarize_article(key, article, language=language, started=started)
 
     async def summarize_text(
         self, text: str, *, language: str, progress: SummaryProgress | None = None

@@ -43,6 +43,8 @@ class SummaryWords:
     Telegram edge fills them from its message catalog). Plain text: they are escaped here."""
 
     min_read: str = "{n} min read"
+    pdf_pages: str = "PDF, {n} pages"
+    pdf_one_page: str = "PDF, 1 page"
     updated: str = "This story was updated since it was first summarized."
     key_quotes: str = "Key quotes"
     read_original: str = "Read the original on {host}"
@@ -67,6 +69,8 @@ def summary_blocks(
     meta = [
         article.site or (host_of(article.link, fallback=article.link) if article.link.startswith("http") else None),
         _date(article.published, words),
+        (words.pdf_one_page if article.pages == 1 else words.pdf_pages.format(n=article.pages))
+        if article.pages else None,
         words.min_read.format(n=article.reading_minutes) if article.words else None,
     ]
     meta_line = " · ".join(esc(m) for m in meta if m)

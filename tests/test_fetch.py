@@ -589,7 +589,7 @@ async def test_http_errors(site: Site, make_fetcher: Any, status: int, code: str
 @pytest.mark.parametrize(
     ("content_type", "reason"),
     [
-        ("application/pdf", "PDFs are not supported yet."),
+        ("application/pdf", "That link is a PDF document."),
         ("image/png", "That link is an image, not an article."),
         ("video/mp4", "That link is a video, not an article."),
         ("audio/mpeg", "That link is an audio file, not an article."),

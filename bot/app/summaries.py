@@ -138,6 +138,23 @@ class Summaries:
             log.warning("summary deadline exceeded url=text")
             raise
 
+    @property
+    def max_pdf_bytes(self) -> int:
+        return self.pipeline.settings.fetch_max_bytes
+
+    def pdf_fits(self, size: int | None) -> bool:
+        """Whether a document of ``size`` bytes (None: unknown) may be downloaded and read."""
+        return not size or size <= self.max_pdf_bytes
+
+    async def for_pdf(self, data: bytes, name: str, language: str) -> SummaryResult:
+        """Like ``for_link``, for a PDF document the user sent (its bytes and file name)."""
+        try:
+            async with asyncio.timeout(self.deadline):
+                return await self.pipeline.summarize_pdf(data, name=name, language=language)
+        except TimeoutError:
+            log.warning("summary deadline exceeded pdf=%s", name)
+            raise
+
     async def ready_link(self, url: str, language: str) -> SummaryResult | None:
         """The summary ``for_link`` would give when it is already made, else None (no work started).
         Raises NewsbotError for an invalid link or a recent failure."""

@@ -14,7 +14,7 @@ from typing import TextIO
 
 from bot.config import Settings
 from bot.errors import ExtractError, FetchError
-from bot.extract import extract_article, extract_html
+from bot.extract import PdfLimits, extract_article, extract_html
 from bot.models import Article
 from bot.net.fetch import Fetcher
 
@@ -42,6 +42,7 @@ def _human(article: Article) -> str:
         article.author,
         article.published,
         article.language,
+        (f"PDF, {article.pages} page{'s' if article.pages != 1 else ''}" if article.pages else None),
         f"{article.words} words",
         f"{article.reading_minutes} min read",
     ]
@@ -65,8 +66,8 @@ async def run_extract(
             article = await asyncio.to_thread(extract_html, stdin_html, url)
         else:
             async with Fetcher(settings) as fetcher:
-                fetched = await fetcher.fetch(url)
-                article = await extract_article(fetched, url=url)
+                fetched = await fetcher.fetch(url, kinds=("html", "pdf"))
+                article = await extract_article(fetched, url=url, pdf_limits=PdfLimits.of(settings))
     except (FetchError, ExtractError) as exc:
         log.info("extract failed", extra={"url": url, "code": exc.code, "detail": exc.detail or "-"})
         print(f"{exc.reason} [{exc.code}]", file=sys.stderr)

@@ -11,11 +11,15 @@ in the order a page goes through them:
 5. walls: *why* a page had no text (paywall, consent wall, login wall, JS-only shell).
 6. metadata: byline, date and site name.
 
+PDFs (links and uploads) take their own path: pdf.py, text from PDFium cleaned into paragraphs.
+
 article.py ties the steps together.
 """
 
-from bot.extract.article import extract_article, extract_html, extract_plain_text
+from bot.extract.article import extract_article, extract_html, extract_plain_text, pdf_article
 from bot.extract.paragraphs import clean_paragraphs
+from bot.extract.pdf import PdfLimits
 from bot.text.clean import clean_text
 
-__all__ = ["clean_paragraphs", "clean_text", "extract_article", "extract_html", "extract_plain_text"]
+__all__ = ["PdfLimits", "clean_paragraphs", "clean_text", "extract_article", "extract_html", "extract_plain_text",
+           "pdf_article"]

@@ -16,10 +16,11 @@ from bot.extract.jsonld import ld_paragraphs
 from bot.extract.metadata import author_of, published_of, site_of, title_of
 from bot.extract.page import Page, lang_code, read_page
 from bot.extract.paragraphs import clean_paragraphs, word_count
+from bot.extract.pdf import PdfLimits, extract_pdf
 from bot.extract.reasons import MIN_WORDS, TEASER_WORDS, refusal
 from bot.extract.walls import diagnose, page_refusal, wall_in_text
 from bot.models import Article, Fetched
-from bot.net.content import HTML_TYPES, sniff_type
+from bot.net.content import HTML_TYPES, PDF_TYPES, sniff_type
 from bot.net.urls import normalize_url
 from bot.text.clean import clean_text
 
@@ -89,17 +90,19 @@ def extract_plain_text(text: str, url: str, *, final_url: str | None = None) -> 
     )
 
 
-async def extract_article(fetched: Fetched, *, url: str) -> Article:
+async def extract_article(fetched: Fetched, *, url: str, pdf_limits: PdfLimits | None = None) -> Article:
     """Extract from a fetched response in a worker process (trafilatura is synchronous CPU work)."""
     if fetched.status == 304 or not fetched.body:
         raise refusal("no_text", f"status={fetched.status}")
-    text = fetched.text()
     mime = fetched.content_type
-    if mime == "text/plain" and sniff_type(fetched.body) is None:
+    if mime in PDF_TYPES:
+        article = await pdf_article(fetched.body, url, final_url=fetched.final_url, limits=pdf_limits)
+    elif mime == "text/plain" and sniff_type(fetched.body) is None:
+        text = fetched.text()
         article = await cpu.run(extract_plain_text, text, url, final_url=fetched.final_url, what="extract text")
     elif mime in HTML_TYPES or sniff_type(fetched.body) in HTML_TYPES:
         # text/plain that starts like HTML is HTML (misconfigured servers).
-        article = await cpu.run(extract_html, text, url, final_url=fetched.final_url, what="extract html")
+        article = await cpu.run(extract_html, fetched.text(), url, final_url=fetched.final_url, what="extract html")
     else:
         raise refusal("not_article", f"type={mime}")
     if article.language is None:
@@ -108,6 +111,13 @@ async def extract_article(fetched: Fetched, *, url: str) -> Article:
         if language:
             article = article.model_copy(update={"language": language})
     return article
+
+
+async def pdf_article(
+    data: bytes, url: str, *, final_url: str | None = None, limits: PdfLimits | None = None
+) -> Article:
+    """A PDF's article, extracted in a worker process under the page and time caps."""
+    return await cpu.run(extract_pdf, data, url, final_url=final_url, limits=limits, what="extract pdf")
 
 
 def _identity(url: str) -> str:

@@ -18,7 +18,8 @@ FEED_TYPES = frozenset(
      # JSON Feed (jsonfeed.org); plain JSON is accepted too and rejected by the parser if it isn't one
      "application/feed+json", "application/json"}
 )
-KIND_TYPES: dict[str, frozenset[str]] = {"html": HTML_TYPES, "feed": FEED_TYPES}
+PDF_TYPES = frozenset({"application/pdf", "application/x-pdf"})
+KIND_TYPES: dict[str, frozenset[str]] = {"html": HTML_TYPES, "feed": FEED_TYPES, "pdf": PDF_TYPES}
 # Types servers use when they don't know: decide by sniffing the first bytes instead.
 UNKNOWN_TYPES = frozenset({"", "application/octet-stream", "binary/octet-stream", "unknown/unknown"})
 
@@ -46,14 +47,14 @@ def accepted_types(kinds: Collection[str]) -> frozenset[str]:
     try:
         return frozenset().union(*(KIND_TYPES[kind] for kind in kinds))
     except KeyError as exc:
-        raise ValueError(f"unknown content kind {exc.args[0]!r}; use 'html' or 'feed'") from None
+        raise ValueError(f"unknown content kind {exc.args[0]!r}; use 'html', 'feed' or 'pdf'") from None
 
 
 def refuse_type(mime: str, kinds: Collection[str]) -> FetchError:
     """A friendly refusal for a content type the caller didn't ask for."""
     major = mime.partition("/")[0]
-    if mime == "application/pdf":
-        reason = "PDFs are not supported yet."
+    if mime in PDF_TYPES:
+        reason = "That link is a PDF document, not a feed." if "feed" in kinds else "That link is a PDF document."
     elif major == "image":
         reason = "That link is an image, not an article."
     elif major == "video":
@@ -74,6 +75,8 @@ def refuse_type(mime: str, kinds: Collection[str]) -> FetchError:
 def sniff_type(prefix: bytes) -> str | None:
     """Guess a type from the first bytes when the server didn't say (or said octet-stream)."""
     head = prefix[:SNIFF_BYTES].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith(b"%pdf-"):
+        return "application/pdf"
     if head.startswith((b"<!doctype html", b"<html", b"<head", b"<body")):
         return "text/html"
     if head.startswith(b"<?xml") or head.startswith(b"<rss") or head.startswith(b"<feed"):

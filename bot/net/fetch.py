@@ -44,6 +44,7 @@ CREDENTIAL_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization"
 ACCEPT = {
     "html": "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8,*/*;q=0.5",
     "feed": "application/rss+xml,application/atom+xml,application/xml;q=0.9,text/xml;q=0.9,*/*;q=0.5",
+    "pdf": "application/pdf;q=0.8",
 }
 POOL_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=5)
 

@@ -10,6 +10,7 @@ import httpx
 from bot.errors import FetchError
 from bot.models import Fetched
 from bot.net.content import (
+    PDF_TYPES,
     UNKNOWN_TYPES,
     BoundedInflater,
     content_encoding,
@@ -56,6 +57,8 @@ async def read_response(
         if sniffed is None or sniffed not in accepted:
             raise refuse_type(sniffed or mime, kinds)
         mime = sniffed
+    if mime in PDF_TYPES:
+        return Fetched(asked, final_url, status, mime, None, body, headers)  # binary: no charset
     charset = detect_charset(body, header_charset(response.headers.get("content-type")), mime)
     return Fetched(asked, final_url, status, mime, charset, body, headers)
 

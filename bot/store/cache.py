@@ -82,12 +82,12 @@ class Cache:
         if not raw:
             return None
         data = json.loads(raw)
-        return CachedFailure(data["reason"], code=data["code"], detail="negative cache")
+        return CachedFailure(data["reason"], code=data["code"], detail="negative cache", params=data.get("params"))
 
     async def put_failure(self, url_key: str, error: NewsbotError, ttl: int) -> None:
         if ttl <= 0:
             return
-        data = json.dumps({"code": error.code, "reason": error.reason})
+        data = json.dumps({"code": error.code, "reason": error.reason, "params": error.params})
         await self.guard.call(lambda: self.redis.set(failure_key(url_key), data, ex=ttl), None)
 
     async def remember_url(self, url_key: str, url: str) -> None:

@@ -50,6 +50,7 @@ from bot.telegram.context import NewsContext, install
 from bot.telegram.digest_sender import InBotDigest
 from bot.telegram.handlers import (
     basic,
+    documents,
     feeds,
     follows,
     inline,
@@ -190,6 +191,8 @@ def register_handlers(app: NewsApplication) -> None:
     # Before the plain-message handler: .opml documents may have captions.
     app.add_handler(MessageHandler(filters.Document.FileExtension("opml") & ~filters.UpdateType.EDITED,
                                    opml.opml_document))  # fmt: skip
+    pdfs = filters.Document.MimeType("application/pdf") | filters.Document.FileExtension("pdf")
+    app.add_handler(MessageHandler(pdfs & ~filters.UpdateType.EDITED, documents.pdf_document))
     app.add_handler(
         MessageHandler((filters.TEXT | filters.CAPTION) & ~filters.COMMAND & ~filters.UpdateType.EDITED,
                        router.on_message)

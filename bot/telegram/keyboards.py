@@ -7,7 +7,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.app.follows import Listing
 from bot.app.subscriptions import Choices, Feed
 from bot.callbacks import Action, AskAbout, AskSuggested, Follow, NightUpdates, PickFeed, Refresh, Unfollow, Unsubscribe
-from bot.pipeline import TEXT_PREFIX, SummaryResult
+from bot.pipeline import PDF_PREFIX, TEXT_PREFIX, SummaryResult
 from bot.telegram.catalog import t
 
 
@@ -19,15 +19,15 @@ SUGGESTED = "❓ "  # before a suggested question on its button, in every langua
 
 
 def summary(result: SummaryResult, lang: str | None) -> InlineKeyboardMarkup:
-    """Suggested questions, "ask", "refresh" and "follow" (not for pasted text: nothing to fetch
-    again), the original."""
+    """Suggested questions, "ask", "refresh" and "follow" (not for pasted text or an uploaded PDF:
+    nothing to fetch again), the original."""
     key = result.article_key
     rows = [[_button(f"{SUGGESTED}{q}", AskSuggested(key, i))] for i, q in enumerate(result.summary.questions)]
     actions = [_button(t("BUTTON_ASK", lang), AskAbout(key))]
-    if not key.startswith(TEXT_PREFIX):
+    if not key.startswith((TEXT_PREFIX, PDF_PREFIX)):
         actions.append(_button(t("BUTTON_REFRESH", lang), Refresh(key)))
     rows.append(actions)
-    if not key.startswith(TEXT_PREFIX):
+    if not key.startswith((TEXT_PREFIX, PDF_PREFIX)):
         rows.append([_button(t("BUTTON_FOLLOW", lang), Follow(key))])
     if result.article.link.startswith(("http://", "https://")):
         rows.append([InlineKeyboardButton(t("BUTTON_ORIGINAL", lang), url=result.article.link)])

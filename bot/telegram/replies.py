@@ -27,6 +27,7 @@ from bot.telegram import keyboards, sender
 from bot.telegram.catalog import reason, summary_words, t
 from bot.telegram.context import NewsContext
 from bot.telegram.drafts import Draft
+from bot.telegram.reasons import reason_text
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,7 @@ async def _settle(summarize: Callable[[], Awaitable[SummaryResult | None]], lang
         return await summarize()
     except (NewsbotError, TimeoutError) as exc:
         metrics.replied(exc.code if isinstance(exc, NewsbotError) else "timeout")
-        return render.render_error(reason(exc.reason, lang) if isinstance(exc, NewsbotError) else t("TOO_SLOW", lang))
+        return render.render_error(reason_text(exc, lang) if isinstance(exc, NewsbotError) else t("TOO_SLOW", lang))
 
 
 async def reply_with_summary(

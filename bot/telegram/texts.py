@@ -4,6 +4,7 @@ English defaults of ``bot.render.SummaryWords`` and ``bot.digest.render.DigestWo
 
 # The parsers end their error messages with these; the bot says them too.
 from bot.digest.schedule import ZONE_HELP as ZONE_HELP
+from bot.errors import PdfEncrypted, PdfMalformed, PdfNoText, PdfTooBig, PdfTooManyPages, PdfTooSlow
 from bot.timeofday import TIME_HELP as TIME_HELP
 
 WELCOME = (
@@ -13,6 +14,7 @@ WELCOME = (
     "<b>What you can do</b>\n"
     "• Send or forward a news link (up to 3 per message)\n"
     "• Paste an article's text and I'll summarize that\n"
+    "• Send a PDF (the file or a link): press releases, court rulings, reports\n"
     "• Reply to a summary with a question and I'll answer from the article\n"
     "• /subscribe to feeds and get one digest a day at your local time\n\n"
     "Type /help for all commands."
@@ -25,6 +27,7 @@ HELP = (
     "• /summarize &lt;link&gt; — the same, also in groups.\n"
     "• 🔔 Follow under a summary, or /follow &lt;link&gt; — I tell you when the story changes; /following.\n"
     "• Paste a long article text to summarize it.\n"
+    "• Send a PDF (the file or a link) — I summarize it the same way.\n"
     "• /language — the language I write in (and, with an LLM, summaries).\n\n"
     "<b>Questions</b>\n"
     "• After a summary, just ask: “who is Peskov?”\n"
@@ -142,6 +145,19 @@ READING_TEXT = "⏳ Reading your text…"
 READING_LINK = "⏳ Reading {host}…"
 ASK_PROMPT = "💬 What would you like to know about {subject}? Reply to this message with your question."
 ASK_PROMPT_UNTITLED = "this article"
+
+READING_PDF = "⏳ Reading {name}…"
+
+# -- PDFs: why one can't be summarized (the first six are the errors' own reasons) ----------------
+
+PDF_NO_TEXT = PdfNoText.REASON
+PDF_ENCRYPTED = PdfEncrypted.REASON
+PDF_MALFORMED = PdfMalformed.REASON
+PDF_TOO_MANY_PAGES = PdfTooManyPages.REASON
+PDF_TOO_SLOW = PdfTooSlow.REASON
+PDF_TOO_BIG = PdfTooBig.REASON
+PDF_TOO_LARGE = "That PDF is too large for me — I read files of up to {mb} MB."
+PDF_DOWNLOAD_FAILED = "I couldn't download that PDF. Please send it again."
 REFRESHING = "Refreshing…"
 NO_CHANGES = "No changes since {at}."
 UPDATED_TOAST = "Updated: the article changed."
