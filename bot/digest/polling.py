@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot import cpu
-from bot.digest.feeds import FeedLink, ParsedFeed, discover_feeds, parse_feed
+from bot.digest.feeds import NO_FEED_ON_PAGE, NOT_A_FEED, FeedLink, NotAFeed, ParsedFeed, discover_feeds, parse_feed
 from bot.errors import NewsbotError
 from bot.models import Fetched
 from bot.net.fetch import Fetcher
@@ -29,14 +29,8 @@ KINDS = ("feed", "html")  # servers label feeds text/html surprisingly often; th
 MAX_CHOICES = 8
 REPORT_AFTER = timedelta(days=2)  # a feed failing this long is reported to its subscribers, once
 
-NOT_A_FEED = "That address isn't an RSS or Atom feed."
-NO_FEED_ON_PAGE = "I couldn't find a feed on that page. Send the feed's own address (often …/rss or …/feed)."
 
 Notify = Callable[[list[int], str, str], Awaitable[None]]  # chats, text, dedupe key
-
-
-class NotAFeed(NewsbotError):
-    code = "not_a_feed"
 
 
 async def _parse(fetched: Fetched) -> ParsedFeed | None:
@@ -139,10 +133,18 @@ class FeedPoller:
         return await self.flight.run(f"feedpoll:{url_key(url)}", lookup, compute, wait_timeout=self.wait_timeout)
 
     async def refresh_many(self, urls: list[str], now: datetime) -> None:
+        """Poll the stale ones of ``urls``; a feed that fails fails alone (the digest goes on with
+        what is stored for it, and every other feed)."""
         states = await self.states.get_many(urls)
         stale = [url for url in urls if not self.fresh(states[url], now)]
-        if stale:
-            await asyncio.gather(*(self.refresh(url, now) for url in stale))
+        if not stale:
+            return
+        results = await asyncio.gather(*(self.refresh(url, now) for url in stale), return_exceptions=True)
+        for url, result in zip(stale, results, strict=True):
+            if isinstance(result, BaseException) and not isinstance(result, Exception):
+                raise result  # cancellation: not a feed's failure
+            if isinstance(result, Exception):
+                log.warning("feed refresh failed, using stored items url=%s error=%r", url, result)
 
     async def _poll(self, url: str, now: datetime) -> FeedState:
         states = self.states
@@ -161,12 +163,19 @@ class FeedPoller:
                     url, now=now, etag=fetched.headers.get("etag"),
                     last_modified=fetched.headers.get("last-modified"),
                 )  # fmt: skip
-                log.info("feed polled url=%s items=%d new=%d", url, len(parsed.items), len(fresh))
+                log.info("feed polled url=%s items=%d new=%d skipped=%d", url, len(parsed.items), len(fresh),
+                         parsed.skipped)  # fmt: skip
         except NewsbotError as exc:
             failed = await states.record_failure(url, now=now, error=f"{exc.code}: {exc.reason}")
-            log.info("feed poll failed url=%s code=%s failures=%d", url, exc.code, failed.failures)
+            log.info("feed poll failed url=%s code=%s failures=%d detail=%s", url, exc.code, failed.failures,
+                     exc.detail or "-")  # fmt: skip
             await self._maybe_report(url, failed, exc, now)
             return failed
+        except Exception:
+            # A bug met by a hostile feed: this feed backs off like any failing one, and the digests
+            # of every chat following it go on without it. Logged here, once per poll.
+            log.exception("feed poll crashed url=%s", url)
+            return await states.record_failure(url, now=now, error="bug: unexpected error")
         if previous.reported:
             log.info("feed works again url=%s", url)
         return await states.get(url)

@@ -20,7 +20,7 @@ from bot.config import Settings
 from bot.digest.clock import Clock
 from bot.digest.compose import Story, top_stories
 from bot.digest.delivery import ChatGone, Courier, RejectedMessage, Transport
-from bot.digest.entries import EntrySummarizer
+from bot.digest.entries import EntrySummarizer, EntryText, feed_text
 from bot.digest.limiter import SendLimiter
 from bot.digest.polling import FeedPoller
 from bot.digest.render import render_digest, render_empty
@@ -143,7 +143,7 @@ class DigestService:
             mode = await self.runs.empty_mode(chat_id) or self.settings.digest_empty
             parts = render_empty() if manual or mode == "notify" else []
             return Body(run=run, parts=parts, cutoff=cutoff, stories=0, language=language)
-        texts = await asyncio.gather(*(self.summarizer.text(story, language, now) for story in stories))
+        texts = await asyncio.gather(*(self._entry_text(story, language, now) for story in stories))
         entries = [
             Entry(title=story.title, url=story.url, line=text.line, sources=_sources(story),
                   article_key=text.article_key, from_feed=text.engine == "feed")
@@ -152,6 +152,18 @@ class DigestService:
         parts = render_digest(entries, local_day(now, zone_of(chat)), more=more, page=page)
         shown = [item.key for story in stories for item in story.items]
         return Body(run=run, parts=parts, cutoff=cutoff, stories=len(stories), language=language, shown=shown)
+
+    async def _entry_text(self, story: Story, language: str, now: datetime) -> EntryText:
+        """The story's line; a story that breaks something gets its feed's text (or none), and the
+        rest of the digest goes on."""
+        try:
+            return await self.summarizer.text(story, language, now)
+        except Exception:
+            log.exception("digest entry failed, shown without a summary url=%s", story.url)
+            try:
+                return EntryText(feed_text(story), None, "feed")
+            except Exception:
+                return EntryText("", None, "none")
 
     # -- delivery ---------------------------------------------------------------------------------
 
