@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot import cpu
+from bot.digest.feedbudget import FeedByteBudget
 from bot.digest.feeds import NO_FEED_ON_PAGE, NOT_A_FEED, FeedLink, NotAFeed, ParsedFeed, discover_feeds, parse_feed
 from bot.errors import NewsbotError
 from bot.models import Fetched
@@ -66,6 +67,7 @@ class FeedPoller:
     def __init__(
         self, fetcher: Fetcher, *, items: ItemStore, states: FeedStateStore, subscriptions: SubscriptionStore,
         flight: SingleFlight, interval: float, wait_timeout: float, notify: Notify | None = None,
+        budget: FeedByteBudget | None = None,
     ) -> None:  # fmt: skip
         self.fetcher = fetcher
         self.items = items
@@ -75,6 +77,7 @@ class FeedPoller:
         self.interval = interval
         self.wait_timeout = wait_timeout  # how long a second poller waits for the first one
         self.notify = notify
+        self.budget = budget  # feed bytes per chat per day
 
     # -- /subscribe -------------------------------------------------------------------------------
 
@@ -155,6 +158,8 @@ class FeedPoller:
                 previous = await states.record_success(url, now=now, not_modified=True)
                 log.info("feed not modified url=%s", url)
             else:
+                if self.budget is not None:
+                    await self.budget.charge(url, len(fetched.body), now)
                 parsed = await _parse(fetched)
                 if parsed is None:
                     raise NotAFeed(NOT_A_FEED, detail=f"url={fetched.final_url}")

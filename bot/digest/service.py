@@ -98,7 +98,9 @@ class DigestService:
         feeds = await self.subscriptions.feeds()
         if not feeds:
             return []
-        urls = [feed.url for feed in feeds]
+        budget = self.poller.budget
+        stopped = await budget.stopped_feeds(now) if budget is not None else set()
+        urls = [feed.url for feed in feeds if feed.key not in stopped]  # key: the feed's URL identity
         states = await self.poller.states.get_many(urls)
         return [url for url in urls if not self.poller.fresh(states[url], now)]
 
@@ -133,7 +135,9 @@ class DigestService:
         chat = await self.subscriptions.get_settings(chat_id)
         subs = await self.subscriptions.list(chat_id)
         urls = [sub.url for sub in subs]
-        await self.poller.refresh_many(urls, now)
+        budget = self.poller.budget
+        if budget is None or not await budget.is_over(chat_id, now):  # over: today's stored items only
+            await self.poller.refresh_many(urls, now)
         items = await self.new_items(chat_id, urls, now)
         page = self.settings.digest_max_items
         stories, more = await cpu.run(top_stories, items, now, page, what="cluster stories")
