@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
-from bot.llm.budget import fit_article
+from bot.llm.budget import SITE_CHARS, TITLE_CHARS, clip_field, fit_article
 from bot.llm.client import LLM, QUOTES_SCHEMA, STRING_SCHEMA, QuoteOut
 from bot.llm.prompts import load_prompt, version_of
 from bot.models import Article, Summary
@@ -29,11 +29,6 @@ SCHEMA: dict[str, Any] = {
 }
 
 
-def _clip(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 class SummaryOut(BaseModel):
     """What the model must return; lengths are capped here, not trusted from the model."""
 
@@ -46,17 +41,17 @@ class SummaryOut(BaseModel):
     @field_validator("headline")
     @classmethod
     def _headline(cls, v: str) -> str:
-        return _clip(v, 200)
+        return clip_field(v, 200)
 
     @field_validator("bullets")
     @classmethod
     def _bullets(cls, v: list[str]) -> list[str]:
-        return [_clip(b, 400) for b in v if b.strip()][:5]
+        return [clip_field(b, 400) for b in v if b.strip()][:5]
 
     @field_validator("questions")
     @classmethod
     def _questions(cls, v: list[str]) -> list[str]:
-        return [_clip(q, 60) for q in v if q.strip()][:3]
+        return [clip_field(q, 60) for q in v if q.strip()][:3]
 
 
 def prompt_version() -> str:
@@ -67,8 +62,8 @@ async def summarize_llm(llm: LLM, article: Article, language: str, token_budget:
     tag = secrets.token_hex(6)  # unguessable, so the article can't close its own data block
     user = load_prompt("summary.user").render(
         language=language,
-        title=_clip(article.title, 300),
-        site=article.site or "",
+        title=clip_field(article.title, TITLE_CHARS),
+        site=clip_field(article.site or "", SITE_CHARS),
         tag=tag,
         article=fit_article(article.paragraphs, token_budget),
     )
