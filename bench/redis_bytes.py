@@ -6,6 +6,10 @@ Runs the real ItemStore on a throwaway redis-server twice in one run: with the p
 did: every item kept until ITEM_TTL). Items expire after ITEM_TTL, so the peak over that window is
 what a month of such feeds costs; the uncapped run is extrapolated linearly to it.
 
+It then polls the same chat's 20 feeds for a day, each fetch the largest body the fetcher takes
+(FETCH_MAX_BYTES), through the real feed-bytes budget (DIGEST_FEED_BYTES_PER_CHAT_DAY): the bytes
+fetched for the chat per day with and without it, and the Redis bytes of the day's counters.
+
     python -m bench.redis_bytes [--hours 6]
 """
 
@@ -15,10 +19,15 @@ import argparse
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+from bot.config import Settings
+from bot.digest.feedbudget import FeedByteBudget
 from bot.digest.feeds import SUMMARY_CHARS, TITLE_CHARS
 from bot.models import FeedItem
+from bot.net.urls import normalize_url
 from bot.store import feeds as feed_store
+from bot.store.feedbytes import FeedBytesStore, bytes_key, over_key
 from bot.store.redis import connect
+from bot.store.subscriptions import SubscriptionStore
 from tests.fakes.redis_server import RedisServer
 
 FEEDS_PER_CHAT = 20
@@ -58,6 +67,40 @@ async def one_chat(url: str, hours: float, *, capped: bool) -> int:
         await redis.aclose()
 
 
+async def fetched_in_a_day(url: str) -> tuple[int, int, int, int]:
+    """(polls made, polls a day without the budget, bytes fetched for the chat, Redis bytes of the
+    day's counters) for one chat whose 20 feeds answer every poll with FETCH_MAX_BYTES."""
+    redis = connect(url)
+    await redis.flushall()
+    fields = Settings.model_fields
+    body = int(fields["fetch_max_bytes"].default)
+    try:
+        subs = SubscriptionStore(redis, limit=FEEDS_PER_CHAT)
+        feeds = [f"https://hostile{n}.example/feed" for n in range(FEEDS_PER_CHAT)]
+        for feed in feeds:
+            await subs.add(1, feed, feed)
+        limit = int(fields["digest_feed_bytes_per_chat_day"].default)
+        budget = FeedByteBudget(FeedBytesStore(redis), subs, per_chat_day=limit, feeds_per_chat=FEEDS_PER_CHAT)
+        polls = fetched = 0
+        per_day = int(timedelta(days=1) / POLL)
+        for poll in range(per_day):
+            now = START + POLL * poll
+            stopped = await budget.stopped_feeds(now)
+            for feed in feeds:
+                if normalize_url(feed) in stopped:
+                    continue
+                polls += 1
+                fetched += body
+                await budget.charge(feed, body, now)
+        day = START.strftime("%Y-%m-%d")
+        counters = 0
+        for key in (bytes_key(day), over_key(day)):
+            counters += int(await redis.memory_usage(key) or 0)
+        return polls, per_day * FEEDS_PER_CHAT, fetched, counters
+    finally:
+        await redis.aclose()
+
+
 def mib(n: float) -> str:
     return f"{n / 2**30:,.1f} GiB" if n >= 2**30 else f"{n / 2**20:,.1f} MiB"
 
@@ -75,6 +118,13 @@ async def main(hours: float) -> None:
         print(f"  capped ({feed_store.MAX_ITEMS_KEPT} items/feed): {mib(capped)} (flat once each feed holds its cap)")
         print(f"  {CHATS:,} chats x {FEEDS_PER_CHAT} distinct hostile feeds: baseline ~{mib(uncapped_peak * CHATS)},"
               f" capped ~{mib(capped * CHATS)}")
+        polls, all_polls, fetched, counters = await fetched_in_a_day(server.url)
+        body = int(Settings.model_fields["fetch_max_bytes"].default)
+        print(f"feed bytes fetched for that chat in a day, every poll {mib(body)}: without the budget"
+              f" {mib(all_polls * body)} ({all_polls} polls), with DIGEST_FEED_BYTES_PER_CHAT_DAY {mib(fetched)}"
+              f" ({polls} polls, then its feeds are skipped until tomorrow)")
+        print(f"  the day's byte counters: {counters:,} bytes of Redis for the chat (kept 2 days);"
+              f" {CHATS:,} chats: ~{mib(2 * counters * CHATS)}")
     finally:
         server.stop()
 

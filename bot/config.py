@@ -148,6 +148,9 @@ class Settings(BaseSettings):
     # Daily digest of subscribed feeds (bot/digest/). Scheduling runs on saq jobs in Redis.
     digest_poll_interval: int = Field(900, ge=60)  # each distinct feed is fetched once per this (s)
     digest_max_subscriptions: int = Field(20, ge=1, le=500)  # feeds per chat
+    # feed bytes fetched per chat per UTC day (each feed's bytes split among its followers); past it
+    # the chat's feeds are skipped until tomorrow
+    digest_feed_bytes_per_chat_day: int = Field(256 * 1024 * 1024, ge=1024 * 1024)
     digest_opml_max_feeds: int = Field(50, ge=1, le=500)  # feeds read from one OPML import
     digest_max_items: int = Field(10, ge=1, le=30)  # stories per digest
     digest_send_rate: float = Field(25.0, gt=0, le=1000)  # digest messages/s at most (within SEND_RATE; replies first)

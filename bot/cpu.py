@@ -50,8 +50,9 @@ class PoolSettings:
     timeout: float = 30.0  # seconds per job: waiting for a worker and running on it
 
 
-class _OverCpu(Exception):
-    pass
+class _OverCpu(BaseException):
+    """Not an Exception: parser boundaries and libraries that catch every Exception must not turn a
+    job over its CPU limit into an ordinary failure (or swallow it and run on)."""
 
 
 def _over_cpu(_signum: int, _frame: object) -> None:

@@ -6,6 +6,10 @@ shows ``reason`` and the log line gets ``detail``. Anything else is a bug and is
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
 
 class NewsbotError(Exception):
     """Base class: ``code`` is stable (for logs, metrics, negative cache); ``reason`` is for users."""
@@ -79,3 +83,33 @@ class PdfTooBig(PdfError):
 class PdfTooSlow(PdfError):
     code = "pdf_too_slow"
     REASON = "This PDF takes too long to read (it is very large or unusually built). Try a shorter document."
+
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def boundary(error: type[NewsbotError], reason: str, *, code: str) -> Callable[[Callable[P, T]], Callable[P, T]]:
+    """Make a parser entry point raise only our own errors.
+
+    Parsers meet hostile bytes (invalid IDNA, odd charsets, lone surrogates, dates past year 9999),
+    and the libraries under them raise whatever they like. Callers only catch ``NewsbotError``, so
+    anything else would escape and take down the whole request or digest; here it becomes
+    ``error(reason, code=code)`` with the original exception in ``detail`` for the log line.
+    Exceptions that are not ``Exception`` (cancellation, the CPU pool's time limit) pass through.
+    """
+
+    def wrap(fn: Callable[P, T]) -> Callable[P, T]:
+        @functools.wraps(fn)
+        def guarded(*args: P.args, **kwargs: P.kwargs) -> T:
+            try:
+                return fn(*args, **kwargs)
+            except NewsbotError:
+                raise
+            except Exception as exc:
+                detail = f"{fn.__qualname__}: {exc!r}"[:300]
+                raise error(reason, code=code, detail=detail) from None
+
+        return guarded
+
+    return wrap

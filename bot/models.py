@@ -52,7 +52,7 @@ class Fetched:
         """The body decoded with the detected charset (falls back to UTF-8 with replacement)."""
         try:
             return self.body.decode(self.charset or "utf-8", errors="replace")
-        except LookupError:
+        except (LookupError, ValueError, TypeError):  # an unknown or unusable codec: never a crash
             return self.body.decode("utf-8", errors="replace")
 
 

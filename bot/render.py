@@ -13,6 +13,7 @@ from datetime import date
 
 from bot.models import Answer, AnswerDraft, Article, Quote, Summary, SummaryDraft
 from bot.net.urls import host_of
+from bot.text.clean import clean_text, shorten
 
 MAX_MESSAGE = 4096
 
@@ -79,10 +80,9 @@ def summary_blocks(
         blocks.append(f"🔄 <i>{esc(words.updated)}</i>")
     if summary.bullets:
         blocks.append("\n".join(f"• {esc(b)}" for b in summary.bullets))
-    if summary.quotes:
-        lines = [f"<b>{esc(words.key_quotes)}</b>"]
-        lines += [quote_line(q) for q in summary.quotes]
-        blocks.append("\n".join(lines))
+    quotes = [line for line in map(quote_line, summary.quotes) if line]
+    if quotes:
+        blocks.append("\n".join([f"<b>{esc(words.key_quotes)}</b>", *quotes]))
     footer: list[str] = []
     if show_link and article.link.startswith(("http://", "https://")):
         footer.append(link(article.link, words.read_original.format(host=host_of(article.link, fallback=article.link))))
@@ -110,8 +110,9 @@ def render_summary_draft(draft: SummaryDraft, words: SummaryWords = ENGLISH) -> 
     blocks = [f"<b>{esc(draft.headline)}</b>"]
     if draft.bullets:
         blocks.append("\n".join(f"• {esc(b)}" for b in draft.bullets))
-    if draft.quotes:
-        blocks.append("\n".join([f"<b>{esc(words.key_quotes)}</b>", *(quote_line(q) for q in draft.quotes)]))
+    quotes = [line for line in map(quote_line, draft.quotes) if line]
+    if quotes:
+        blocks.append("\n".join([f"<b>{esc(words.key_quotes)}</b>", *quotes]))
     blocks.append(WRITING)
     return pack(blocks)[0]
 
@@ -120,7 +121,7 @@ def render_answer_draft(draft: AnswerDraft, heading: str = "") -> str:
     """An answer while it is written, under ``heading`` (HTML) like the final one."""
     lines = [heading] if heading else []
     lines += [esc(draft.text)] if draft.text else []
-    lines += [*(quote_line(q) for q in draft.quotes), WRITING]
+    lines += [*(line for line in map(quote_line, draft.quotes) if line), WRITING]
     return pack(["\n\n".join(lines)])[0]
 
 
@@ -167,16 +168,33 @@ def _strip_tags(text: str) -> str:
 _QUOTE_MARKS = "\"'“”„«»‹›「」『』‘’‚ \u00a0"
 
 
+MAX_SPEAKER_CHARS = 60
+# What Telegram links by itself in plain text (a scheme, www., a domain, an e-mail, @name, #tag,
+# /command) and markup: no name has any of these, a hostile page's "speaker" may.
+_NOT_A_NAME = re.compile(r"://|www\.|[\w-]\.[a-z]{2,}\b|[@#/<>\\]", re.IGNORECASE)
+
+
+def speaker_text(speaker: str) -> str | None:
+    """The speaker as it may be shown: a plain name of at most MAX_SPEAKER_CHARS, or None."""
+    name = clean_text(speaker)
+    if not name or _NOT_A_NAME.search(name):
+        return None
+    return shorten(name, MAX_SPEAKER_CHARS)
+
+
 def quote_line(quote: Quote) -> str:
-    """A quote in the article's own marks („…“, « … », 「…」), then its speaker as plain text."""
+    """A quote in the article's own marks („…“, « … », 「…」), then its speaker as plain text; ""
+    when the speaker is no plain name (a quote is only shown with the person who said it)."""
+    speaker = speaker_text(quote.speaker)
+    if speaker is None:
+        return ""
     text = quote.text.strip().strip(_QUOTE_MARKS)
-    return f"{esc(quote.open_mark)}{esc(text)}{esc(quote.close_mark)} — {esc(quote.speaker)}"
+    return f"{esc(quote.open_mark)}{esc(text)}{esc(quote.close_mark)} — {esc(speaker)}"
 
 
 def render_answer(answer: Answer) -> str:
     lines = [esc(answer.text)]
-    for quote in answer.quotes:
-        lines.append(quote_line(quote))
+    lines += [line for line in map(quote_line, answer.quotes) if line]
     return "\n\n".join(lines)
 
 

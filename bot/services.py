@@ -28,6 +28,7 @@ from bot.config import Settings
 from bot.digest.clock import Clock, SystemClock
 from bot.digest.delivery import Courier, Transport
 from bot.digest.entries import EntrySummarizer
+from bot.digest.feedbudget import FeedByteBudget
 from bot.digest.limiter import SendLimiter
 from bot.digest.polling import FeedPoller
 from bot.digest.service import DigestService, Translate, WordsFor
@@ -39,6 +40,7 @@ from bot.pipeline import Pipeline
 from bot.store.cache import Cache, Documents
 from bot.store.chats import ChatStore
 from bot.store.daily import DailyStats
+from bot.store.feedbytes import FeedBytesStore
 from bot.store.feeds import FeedStateStore, ItemStore
 from bot.store.follows import FollowStore
 from bot.store.guard import RedisGuard
@@ -89,6 +91,9 @@ class Services:
         poller = FeedPoller(
             fetcher, items=items, states=feed_states, subscriptions=subscriptions, flight=pipeline.flight,
             interval=settings.digest_poll_interval, wait_timeout=settings.fetch_timeout + 10,
+            budget=FeedByteBudget(FeedBytesStore(redis), subscriptions,
+                                  per_chat_day=settings.digest_feed_bytes_per_chat_day,
+                                  feeds_per_chat=settings.digest_max_subscriptions),
         )  # fmt: skip
         return cls(
             settings=settings,

@@ -18,7 +18,7 @@ from urllib.parse import urljoin, urlsplit
 import feedparser
 
 from bot.digest.jsonfeed import looks_like_json, parse_json_feed
-from bot.errors import FetchError
+from bot.errors import FetchError, NewsbotError, boundary
 from bot.models import FeedItem
 from bot.net.urls import host_of, normalize_url
 from bot.text.clean import clean_text, html_to_text, shorten
@@ -30,6 +30,14 @@ MAX_GUID_CHARS = 1000
 MAX_DISCOVERY_HTML = 1_000_000  # feed <link>s live in <head>; don't tokenize megabytes for them
 
 _DATE_FIELDS = ("published_parsed", "updated_parsed", "created_parsed")
+
+NOT_A_FEED = "That address isn't an RSS or Atom feed."
+NO_FEED_ON_PAGE = "I couldn't find a feed on that page. Send the feed's own address (often …/rss or …/feed)."
+
+
+class NotAFeed(NewsbotError):
+    code = "not_a_feed"
+
 
 FeedKind = Literal["rss", "atom", "json"]
 FEED_TYPES: dict[str, FeedKind] = {
@@ -45,6 +53,7 @@ class ParsedFeed:
     title: str
     link: str | None  # the site's home page, when the feed names one
     items: list[FeedItem]
+    skipped: int = 0  # entries that broke the parser: left out, the rest of the feed still counts
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,11 +122,13 @@ def _feedparser_entries(body: bytes, url: str, content_type: str | None) -> tupl
     return parsed.feed, entries
 
 
+@boundary(NotAFeed, NOT_A_FEED, code="bad_feed")
 def parse_feed(body: bytes, *, url: str, content_type: str | None = None) -> ParsedFeed | None:
     """Parse a fetched feed body; None when it is not a feed (an HTML page, JSON that isn't a feed).
 
     ``url`` is the feed's (final) URL: relative links resolve against it, and it is every item's
-    ``feed_url``. A truncated or slightly broken feed still yields the entries before the damage.
+    ``feed_url``. A truncated or slightly broken feed still yields the entries before the damage,
+    and an entry that breaks the parser is left out alone (``skipped``). Raises only NotAFeed.
     """
     if looks_like_json(body, content_type):
         parsed_json = parse_json_feed(body, MAX_ITEMS)
@@ -134,11 +145,16 @@ def parse_feed(body: bytes, *, url: str, content_type: str | None = None) -> Par
     source = title or host_of(link) or host_of(url)
     feed_id = identity(url) or url
     items: dict[str, FeedItem] = {}
+    skipped = 0
     for raw in entries:
-        item = _item(raw, feed_url=url, feed_id=feed_id, source=source)
+        try:
+            item = _item(raw, feed_url=url, feed_id=feed_id, source=source)
+        except Exception:  # one hostile entry must not cost the feed's other entries
+            skipped += 1
+            continue
         if item is not None and item.key not in items:
             items[item.key] = item
-    return ParsedFeed(title=title, link=link, items=list(items.values()))
+    return ParsedFeed(title=title, link=link, items=list(items.values()), skipped=skipped)
 
 
 def _item(raw: RawEntry, *, feed_url: str, feed_id: str, source: str) -> FeedItem | None:
@@ -188,6 +204,7 @@ class _LinkCollector(HTMLParser):
     handle_startendtag = handle_starttag
 
 
+@boundary(NotAFeed, NO_FEED_ON_PAGE, code="not_a_feed")
 def discover_feeds(html: str, base_url: str) -> list[FeedLink]:
     """Feeds a page advertises with ``<link rel="alternate" type="application/rss+xml" …>``.
 

@@ -15,16 +15,20 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as defused_fromstring
 
 from bot.digest.feeds import identity
+from bot.errors import NewsbotError, boundary
 from bot.text.clean import clean_text
 
 MAX_OPML_BYTES = 2 * 1024 * 1024
 MAX_TITLE_CHARS = 200
 _ENTITIES = "This OPML file declares XML entities, which I don't accept."
+_NOT_XML = "That file isn't valid OPML (XML)."
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-class OpmlError(ValueError):
+class OpmlError(NewsbotError, ValueError):
     """The file is not an OPML subscription list we accept; the message is user-facing."""
+
+    code = "opml"
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +45,7 @@ def _local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
 
 
+@boundary(OpmlError, _NOT_XML, code="opml")
 def parse_opml(data: bytes, *, limit: int) -> list[OpmlFeed]:
     """The feeds of an OPML file (nested folders included), at most ``limit``, in file order.
 
@@ -56,7 +61,7 @@ def parse_opml(data: bytes, *, limit: int) -> list[OpmlFeed]:
     except DefusedXmlException:
         raise OpmlError(_ENTITIES) from None
     except Exception:  # ParseError and friends: all mean "not valid XML"
-        raise OpmlError("That file isn't valid OPML (XML).") from None
+        raise OpmlError(_NOT_XML) from None
     if _local(root.tag) != "opml":
         raise OpmlError("That file isn't OPML: it has no <opml> root element.")
     feeds: dict[str, OpmlFeed] = {}

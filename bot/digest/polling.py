@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot import cpu
-from bot.digest.feeds import FeedLink, ParsedFeed, discover_feeds, parse_feed
+from bot.digest.feedbudget import FeedByteBudget
+from bot.digest.feeds import NO_FEED_ON_PAGE, NOT_A_FEED, FeedLink, NotAFeed, ParsedFeed, discover_feeds, parse_feed
 from bot.errors import NewsbotError
 from bot.models import Fetched
 from bot.net.fetch import Fetcher
@@ -29,14 +30,8 @@ KINDS = ("feed", "html")  # servers label feeds text/html surprisingly often; th
 MAX_CHOICES = 8
 REPORT_AFTER = timedelta(days=2)  # a feed failing this long is reported to its subscribers, once
 
-NOT_A_FEED = "That address isn't an RSS or Atom feed."
-NO_FEED_ON_PAGE = "I couldn't find a feed on that page. Send the feed's own address (often …/rss or …/feed)."
 
 Notify = Callable[[list[int], str, str], Awaitable[None]]  # chats, text, dedupe key
-
-
-class NotAFeed(NewsbotError):
-    code = "not_a_feed"
 
 
 async def _parse(fetched: Fetched) -> ParsedFeed | None:
@@ -72,6 +67,7 @@ class FeedPoller:
     def __init__(
         self, fetcher: Fetcher, *, items: ItemStore, states: FeedStateStore, subscriptions: SubscriptionStore,
         flight: SingleFlight, interval: float, wait_timeout: float, notify: Notify | None = None,
+        budget: FeedByteBudget | None = None,
     ) -> None:  # fmt: skip
         self.fetcher = fetcher
         self.items = items
@@ -81,6 +77,7 @@ class FeedPoller:
         self.interval = interval
         self.wait_timeout = wait_timeout  # how long a second poller waits for the first one
         self.notify = notify
+        self.budget = budget  # feed bytes per chat per day
 
     # -- /subscribe -------------------------------------------------------------------------------
 
@@ -139,10 +136,18 @@ class FeedPoller:
         return await self.flight.run(f"feedpoll:{url_key(url)}", lookup, compute, wait_timeout=self.wait_timeout)
 
     async def refresh_many(self, urls: list[str], now: datetime) -> None:
+        """Poll the stale ones of ``urls``; a feed that fails fails alone (the digest goes on with
+        what is stored for it, and every other feed)."""
         states = await self.states.get_many(urls)
         stale = [url for url in urls if not self.fresh(states[url], now)]
-        if stale:
-            await asyncio.gather(*(self.refresh(url, now) for url in stale))
+        if not stale:
+            return
+        results = await asyncio.gather(*(self.refresh(url, now) for url in stale), return_exceptions=True)
+        for url, result in zip(stale, results, strict=True):
+            if isinstance(result, BaseException) and not isinstance(result, Exception):
+                raise result  # cancellation: not a feed's failure
+            if isinstance(result, Exception):
+                log.warning("feed refresh failed, using stored items url=%s error=%r", url, result)
 
     async def _poll(self, url: str, now: datetime) -> FeedState:
         states = self.states
@@ -153,6 +158,8 @@ class FeedPoller:
                 previous = await states.record_success(url, now=now, not_modified=True)
                 log.info("feed not modified url=%s", url)
             else:
+                if self.budget is not None:
+                    await self.budget.charge(url, len(fetched.body), now)
                 parsed = await _parse(fetched)
                 if parsed is None:
                     raise NotAFeed(NOT_A_FEED, detail=f"url={fetched.final_url}")
@@ -161,12 +168,19 @@ class FeedPoller:
                     url, now=now, etag=fetched.headers.get("etag"),
                     last_modified=fetched.headers.get("last-modified"),
                 )  # fmt: skip
-                log.info("feed polled url=%s items=%d new=%d", url, len(parsed.items), len(fresh))
+                log.info("feed polled url=%s items=%d new=%d skipped=%d", url, len(parsed.items), len(fresh),
+                         parsed.skipped)  # fmt: skip
         except NewsbotError as exc:
             failed = await states.record_failure(url, now=now, error=f"{exc.code}: {exc.reason}")
-            log.info("feed poll failed url=%s code=%s failures=%d", url, exc.code, failed.failures)
+            log.info("feed poll failed url=%s code=%s failures=%d detail=%s", url, exc.code, failed.failures,
+                     exc.detail or "-")  # fmt: skip
             await self._maybe_report(url, failed, exc, now)
             return failed
+        except Exception:
+            # A bug met by a hostile feed: this feed backs off like any failing one, and the digests
+            # of every chat following it go on without it. Logged here, once per poll.
+            log.exception("feed poll crashed url=%s", url)
+            return await states.record_failure(url, now=now, error="bug: unexpected error")
         if previous.reported:
             log.info("feed works again url=%s", url)
         return await states.get(url)

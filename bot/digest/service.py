@@ -20,7 +20,7 @@ from bot.config import Settings
 from bot.digest.clock import Clock
 from bot.digest.compose import Story, top_stories
 from bot.digest.delivery import ChatGone, Courier, RejectedMessage, Transport
-from bot.digest.entries import EntrySummarizer
+from bot.digest.entries import EntrySummarizer, EntryText, feed_text
 from bot.digest.limiter import SendLimiter
 from bot.digest.polling import FeedPoller
 from bot.digest.render import DigestWords, render_digest, render_empty
@@ -103,7 +103,9 @@ class DigestService:
         feeds = await self.subscriptions.feeds()
         if not feeds:
             return []
-        urls = [feed.url for feed in feeds]
+        budget = self.poller.budget
+        stopped = await budget.stopped_feeds(now) if budget is not None else set()
+        urls = [feed.url for feed in feeds if feed.key not in stopped]  # key: the feed's URL identity
         states = await self.poller.states.get_many(urls)
         return [url for url in urls if not self.poller.fresh(states[url], now)]
 
@@ -138,7 +140,9 @@ class DigestService:
         chat = await self.subscriptions.get_settings(chat_id)
         subs = await self.subscriptions.list(chat_id)
         urls = [sub.url for sub in subs]
-        await self.poller.refresh_many(urls, now)
+        budget = self.poller.budget
+        if budget is None or not await budget.is_over(chat_id, now):  # over: today's stored items only
+            await self.poller.refresh_many(urls, now)
         items = await self.new_items(chat_id, urls, now)
         page = self.settings.digest_max_items
         stories, more = await cpu.run(top_stories, items, now, page, what="cluster stories")
@@ -148,7 +152,7 @@ class DigestService:
             mode = await self.runs.empty_mode(chat_id) or self.settings.digest_empty
             parts = render_empty(self.words(language)) if manual or mode == "notify" else []
             return Body(run=run, parts=parts, cutoff=cutoff, stories=0, language=language)
-        texts = await asyncio.gather(*(self.summarizer.text(story, language, now) for story in stories))
+        texts = await asyncio.gather(*(self._entry_text(story, language, now) for story in stories))
         entries = [
             Entry(title=story.title, url=story.url, line=text.line, sources=_sources(story),
                   article_key=text.article_key, from_feed=text.engine == "feed")
@@ -158,6 +162,18 @@ class DigestService:
         parts = render_digest(entries, day, more=more, page=page, words=self.words(language))
         shown = [item.key for story in stories for item in story.items]
         return Body(run=run, parts=parts, cutoff=cutoff, stories=len(stories), language=language, shown=shown)
+
+    async def _entry_text(self, story: Story, language: str, now: datetime) -> EntryText:
+        """The story's line; a story that breaks something gets its feed's text (or none), and the
+        rest of the digest goes on."""
+        try:
+            return await self.summarizer.text(story, language, now)
+        except Exception:
+            log.exception("digest entry failed, shown without a summary url=%s", story.url)
+            try:
+                return EntryText(feed_text(story), None, "feed")
+            except Exception:
+                return EntryText("", None, "none")
 
     # -- delivery ---------------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from bot.engines.partial import AnswerProgress, AnswerWatcher
-from bot.llm.budget import estimate_tokens, fit_article
+from bot.llm.budget import TITLE_CHARS, clip_field, estimate_tokens, fit_article
 from bot.llm.client import LLM, QUOTES_SCHEMA, STRING_SCHEMA, QuoteOut
 from bot.llm.prompts import load_prompt
 from bot.models import Answer, Article
@@ -50,7 +50,7 @@ async def answer_llm(
     tag = secrets.token_hex(6)  # unguessable, so the article can't close its own data block
     past = "\n".join(f"Q: {t['q']}\nA: {t['a']}" for t in trim_history(history)) or "(none)"
     user = load_prompt("answer.user").render(
-        language=language, title=article.title, tag=tag,
+        language=language, title=clip_field(article.title, TITLE_CHARS), tag=tag,
         article=fit_article(article.paragraphs, token_budget), history=past, question=question,
     )
     messages = [

@@ -7,8 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
-from bot.engines.partial import BULLET_CHARS, HEADLINE_CHARS, MAX_BULLETS, SummaryProgress, SummaryWatcher, clip
-from bot.llm.budget import fit_article
+from bot.engines.partial import BULLET_CHARS, HEADLINE_CHARS, MAX_BULLETS, SummaryProgress, SummaryWatcher
+from bot.llm.budget import SITE_CHARS, TITLE_CHARS, clip_field, fit_article
 from bot.llm.client import LLM, QUOTES_SCHEMA, STRING_SCHEMA, QuoteOut
 from bot.llm.prompts import load_prompt, version_of
 from bot.models import Article, Summary
@@ -42,17 +42,17 @@ class SummaryOut(BaseModel):
     @field_validator("headline")
     @classmethod
     def _headline(cls, v: str) -> str:
-        return clip(v, HEADLINE_CHARS)
+        return clip_field(v, HEADLINE_CHARS)
 
     @field_validator("bullets")
     @classmethod
     def _bullets(cls, v: list[str]) -> list[str]:
-        return [clip(b, BULLET_CHARS) for b in v if b.strip()][:MAX_BULLETS]
+        return [clip_field(b, BULLET_CHARS) for b in v if b.strip()][:MAX_BULLETS]
 
     @field_validator("questions")
     @classmethod
     def _questions(cls, v: list[str]) -> list[str]:
-        return [clip(q, 60) for q in v if q.strip()][:3]
+        return [clip_field(q, 60) for q in v if q.strip()][:3]
 
 
 def prompt_version() -> str:
@@ -66,8 +66,8 @@ async def summarize_llm(
     tag = secrets.token_hex(6)  # unguessable, so the article can't close its own data block
     user = load_prompt("summary.user").render(
         language=language,
-        title=clip(article.title, 300),
-        site=article.site or "",
+        title=clip_field(article.title, TITLE_CHARS),
+        site=clip_field(article.site or "", SITE_CHARS),
         tag=tag,
         article=fit_article(article.paragraphs, token_budget),
     )

@@ -16,18 +16,13 @@ from typing import Any, Literal
 import jiter
 
 from bot import cpu
+from bot.llm.budget import clip_field
 from bot.models import AnswerDraft, Quote, SummaryDraft
 from bot.text.quotes import verify_quotes
 
 HEADLINE_CHARS = 200
 BULLET_CHARS = 400
 MAX_BULLETS = 5
-
-
-def clip(text: str, limit: int) -> str:
-    """``text`` on one line, at most ``limit`` characters (an ellipsis marks a cut)."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 SummaryProgress = Callable[[SummaryDraft], None]
@@ -87,10 +82,10 @@ class SummaryWatcher:
     async def feed(self, text: str) -> None:
         data = _parse(text, "on")
         headline = data.get("headline")
-        bullets = tuple(clip(b, BULLET_CHARS) for b in _strings(data.get("bullets")) if b.strip())[:MAX_BULLETS]
+        bullets = tuple(clip_field(b, BULLET_CHARS) for b in _strings(data.get("bullets")) if b.strip())[:MAX_BULLETS]
         await self.quotes.update(data.get("key_quotes"))
         draft = SummaryDraft(
-            headline=clip(headline, HEADLINE_CHARS) if isinstance(headline, str) else "",
+            headline=clip_field(headline, HEADLINE_CHARS) if isinstance(headline, str) else "",
             bullets=bullets,
             quotes=tuple(self.quotes.shown),
         )

@@ -10,14 +10,14 @@ from trafilatura import bare_extraction
 from trafilatura.settings import Document
 
 from bot import cpu
-from bot.errors import FetchError
+from bot.errors import ExtractError, FetchError, boundary
 from bot.extract.cleanup import parse_html, strip_hidden, strip_widgets
 from bot.extract.jsonld import ld_paragraphs
 from bot.extract.metadata import author_of, published_of, site_of, title_of
 from bot.extract.page import Page, lang_code, read_page
 from bot.extract.paragraphs import clean_paragraphs, word_count
 from bot.extract.pdf import PdfLimits, extract_pdf
-from bot.extract.reasons import MIN_WORDS, TEASER_WORDS, refusal
+from bot.extract.reasons import MIN_WORDS, REASONS, TEASER_WORDS, refusal
 from bot.extract.walls import diagnose, page_refusal, wall_in_text
 from bot.models import Article, Fetched
 from bot.net.content import HTML_TYPES, PDF_TYPES, sniff_type
@@ -27,6 +27,7 @@ from bot.text.clean import clean_text
 DIAGNOSE_CHARS = 200_000  # how much raw HTML the JS-shell check looks at
 
 
+@boundary(ExtractError, REASONS["no_text"], code="no_text")
 def extract_html(html: str, url: str, *, final_url: str | None = None) -> Article:
     """Extract the article from an HTML page (CPU-bound: call it off the event loop)."""
     base = final_url or url
@@ -69,6 +70,7 @@ def _main_text(extracted: dict[str, Any], page: Page, title: str) -> list[str]:
     return paragraphs
 
 
+@boundary(ExtractError, REASONS["no_text"], code="no_text")
 def extract_plain_text(text: str, url: str, *, final_url: str | None = None) -> Article:
     """A text/plain page: paragraphs are blank-line separated; a short first line is the title."""
     blocks = [clean_text(b) for b in re.split(r"\n\s*\n", text.replace("\r\n", "\n"))]

@@ -20,7 +20,7 @@ __all__ = ["MIN_YEAR", "date_texts", "iso_date", "localized_date"]
 MIN_YEAR = 1990  # older "publication dates" are placeholders, not the web article's date
 MAX_TEXTS = 6
 MAX_CHARS = 80  # a date line, not a paragraph that happens to sit in a "date" box
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _DATE_HINT = etree.XPath(
     "//body//time | //body//*[re:test(@class|@id|@itemprop, 'date|publi|posted|timestamp', 'i')]",
     namespaces={"re": "http://exslt.org/regular-expressions"},
@@ -43,7 +43,7 @@ def date_texts(tree: lxml.html.HtmlElement) -> list[str]:
 def iso_date(value: str) -> str | None:
     """``value``'s YYYY-MM-DD if it starts with a plausible ISO date: not the "0001-01-01" of an
     empty CMS field, not in the future."""
-    if not _ISO_DATE.match(value):
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
         return None
     return value[:10] if MIN_YEAR <= int(value[:4]) <= date.today().year + 1 else None
 
@@ -63,7 +63,7 @@ def _parse(text: str, language: str | None) -> str | None:
     settings = {"REQUIRE_PARTS": ["day", "month", "year"], "PREFER_DATES_FROM": "past"}
     try:
         found = search_dates(text, languages=[language] if language else None, settings=settings)
-    except (ValueError, OverflowError):  # dateparser raises these for unknown languages/odd numbers
+    except Exception:  # a shown date is a nicety: odd text must never cost the article
         return None
     for _phrase, when in found or []:
         iso = iso_date(when.date().isoformat())

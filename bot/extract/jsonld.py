@@ -12,8 +12,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import lxml.html
+from lxml import etree
 
 MAX_JSON_LD_CHARS = 1_000_000
+_TAG = re.compile(r"<[^>]*>")
+_SURROGATE = re.compile("[\ud800-\udfff]")  # "\\ud800" escapes in JSON: lxml silently drops the whole text
 ARTICLE_TYPES = frozenset(
     {
         "Article",
@@ -82,6 +85,10 @@ def ld_paragraphs(ld: dict[str, Any]) -> list[str]:
         body = "\n".join(str(part) for part in body)
     if not isinstance(body, str):
         return []
+    body = _SURROGATE.sub("", body)
     if "<" in body and ">" in body:
-        body = "\n".join(lxml.html.fragment_fromstring(body, create_parent="div").itertext())
+        try:
+            body = "\n".join(lxml.html.fragment_fromstring(body, create_parent="div").itertext())
+        except (ValueError, etree.LxmlError):  # NUL bytes, lone surrogates: lxml takes only XML-safe text
+            body = _TAG.sub("\n", body)
     return [p for p in re.split(r"\s*\n\s*", body) if p.strip()]

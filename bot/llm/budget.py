@@ -10,6 +10,16 @@ GAP = "[…]"
 _QUOTE_RE = re.compile(r"[\"“”«»„「」]")
 
 
+TITLE_CHARS = 300  # page fields in a prompt: a hostile page can't grow the prompt through them
+SITE_CHARS = 120
+
+
+def clip_field(text: str, limit: int) -> str:
+    """One line of at most ``limit`` characters (whitespace collapsed; "…" when cut)."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def estimate_tokens(text: str) -> int:
     return len(text) // CHARS_PER_TOKEN + 1
 

@@ -180,6 +180,9 @@ class BoundedInflater:
 _WHATWG_ALIASES = {"iso-8859-1": "cp1252", "latin1": "cp1252", "us-ascii": "cp1252", "ascii": "cp1252"}
 _META_CHARSET = re.compile(rb"<meta[^>]+?charset\s*=\s*[\"']?\s*([-\w:.]+)", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"<\?xml[^>]*?encoding\s*=\s*[\"']([-\w.:]+)[\"']", re.IGNORECASE)
+# Text codecs no page is written in: "undefined" always raises, idna/punycode are for host names,
+# the escape codecs and UTF-7 turn plain ASCII into other characters (WHATWG refuses UTF-7 for that).
+_NOT_PAGE_CHARSETS = frozenset({"undefined", "idna", "punycode", "unicode-escape", "raw-unicode-escape", "utf-7"})
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
     (codecs.BOM_UTF16_LE, "utf-16-le"),
@@ -195,9 +198,13 @@ def codec_name(label: str | bytes | None) -> str | None:
     text = text.strip().lower()
     text = _WHATWG_ALIASES.get(text, text)
     try:
-        return codecs.lookup(text).name
+        info = codecs.lookup(text)
     except LookupError:
         return None
+    # Only real text encodings: Python also knows "undefined" (raises on use), base64, rot13, zlib…
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_PAGE_CHARSETS:
+        return None
+    return info.name
 
 
 def detect_charset(body: bytes, declared: str | None, mime: str) -> str:

@@ -81,6 +81,6 @@ class AddressGuard:
             raise FetchError(
                 "I couldn't look up that site in time.", code="dns", detail=f"host={host} dns timeout"
             ) from None
-        except OSError as exc:  # socket.gaierror: no such name
+        except (OSError, UnicodeError) as exc:  # gaierror: no such name; UnicodeError: a label idna refuses
             raise FetchError(NOT_FOUND_REASON, code="dns", detail=f"host={host} {exc}") from None
         return self.check(host, addresses)

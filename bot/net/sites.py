@@ -37,7 +37,10 @@ def _extractor() -> tldextract.TLDExtract:
 
 
 def _host(url: str) -> str:
-    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    try:
+        host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    except ValueError:  # "http://[": no host we could compare
+        return ""
     for prefix in _HOST_PREFIXES:
         if host.startswith(prefix):
             return host[len(prefix) :]
@@ -61,7 +64,7 @@ def site(url: str) -> str:
 def may_speak_for(page_url: str, other_url: str) -> bool:
     """Whether the page at ``page_url`` may name ``other_url`` as itself (its canonical URL): same
     site, and on a host whose tenants live in the path, the very same address."""
-    if site(page_url) != site(other_url):
+    if not _host(page_url) or site(page_url) != site(other_url):
         return False
     if _host(page_url) in PATH_TENANTS:
         return _same_address(page_url, other_url)
@@ -69,5 +72,8 @@ def may_speak_for(page_url: str, other_url: str) -> bool:
 
 
 def _same_address(a: str, b: str) -> bool:
-    first, second = urlsplit(a), urlsplit(b)
+    try:
+        first, second = urlsplit(a), urlsplit(b)
+    except ValueError:
+        return False
     return _host(a) == _host(b) and first.path.rstrip("/") == second.path.rstrip("/") and first.query == second.query

@@ -15,7 +15,7 @@ from urllib.parse import quote, unquote_plus, urlsplit, urlunsplit
 
 import idna
 
-from bot.errors import FetchError
+from bot.errors import FetchError, boundary
 from bot.net.addresses import parse_ipv4_number
 
 BAD_URL_REASON = "That doesn't look like a web link."
@@ -55,6 +55,7 @@ def _bad(detail: str) -> FetchError:
     return FetchError(BAD_URL_REASON, code="bad_url", detail=detail)
 
 
+@boundary(FetchError, BAD_URL_REASON, code="bad_url")
 def parse_user_url(text: str) -> str:
     """Validate a link and return it as a clean absolute http(s) URL (ASCII only).
 
@@ -174,6 +175,7 @@ def is_tracking_param(name: str) -> bool:
     return name in TRACKING_PARAMS or name.startswith(TRACKING_PREFIXES)
 
 
+@boundary(FetchError, BAD_URL_REASON, code="bad_url")
 def normalize_url(url: str) -> str:
     """The URL's identity: same article, same string (raises FetchError(code="bad_url"))."""
     parts = urlsplit(parse_user_url(url))

@@ -17,7 +17,8 @@ _BLOCK_TAGS = frozenset(
 # Soft hyphen, Mongolian vowel separator, zero-width, bidi controls, word joiners, BOM and Unicode
 # tag characters: invisible to readers, so they can smuggle instructions or disguise words.
 _INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\U000e0000-\U000e007f]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Lone surrogates (from JSON "\\ud800" escapes) can't be encoded as UTF-8: Redis and Telegram refuse them.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _SPACE = re.compile(r"\s+")
 _NAME = r"(?:[A-Z][\w'.-]+ ){1,3}[A-Z][\w'.-]+"
 # A hover card flattened into the text: the name, the name again, the card's blurb, "MORE".
