@@ -124,7 +124,7 @@ class LLM:
             ) from None
 
     async def _create(self, messages: list[dict[str, str]], response_format: dict[str, Any]) -> str:
-        await self.budget.check()
+        hold = await self.budget.hold(messages)
         started = time.monotonic()
         try:
             response = await self.client.chat.completions.create(
@@ -133,12 +133,16 @@ class LLM:
                 messages=cast("list[ChatCompletionMessageParam]", messages),
                 response_format=cast("ResponseFormat", response_format),
                 temperature=0.2,
+                max_tokens=self.settings.llm_max_output_tokens,
             )
         except openai.APIError as exc:
             metrics.llm_call(self.model, type(exc).__name__, time.monotonic() - started)
+            # A server that answered with an error generated nothing; a timeout may have cost tokens.
+            if isinstance(exc, openai.APIStatusError):
+                self.budget.release(hold)
             raise
         metrics.llm_call(self.model, "ok", time.monotonic() - started)
-        self.budget.charge(self.model, response.usage)
+        self.budget.charge(self.model, response.usage, hold)
         if not response.choices:
             raise SummarizeError("The AI summarizer gave no answer.", code="llm_empty")
         message = response.choices[0].message
