@@ -6,6 +6,7 @@ import asyncio
 import logging
 from dataclasses import dataclass, replace
 
+from bot.logs import url_fields
 from bot.pipeline import Pipeline, SummaryResult
 from bot.store.limits import RateLimiter, Rule, Verdict
 
@@ -39,7 +40,7 @@ class Summaries:
             async with asyncio.timeout(self.deadline):
                 return await self.pipeline.summarize_url(url, language=language, refresh=refresh)
         except TimeoutError:
-            log.warning("summary deadline exceeded url=%s", url)
+            log.warning("summary deadline exceeded", extra={**url_fields(url), "deadline_s": self.deadline})
             raise
 
     async def refresh(self, url: str, language: str, seen_text_hash: str | None) -> Refreshed:
@@ -56,7 +57,7 @@ class Summaries:
             async with asyncio.timeout(self.deadline):
                 return await self.pipeline.summarize_text(text, language=language)
         except TimeoutError:
-            log.warning("summary deadline exceeded url=text")
+            log.warning("summary deadline exceeded", extra={"url": "text", "deadline_s": self.deadline})
             raise
 
     async def ready_link(self, url: str, language: str) -> SummaryResult | None:

@@ -134,7 +134,7 @@ async def poll_feed(ctx: JobContext, *, url: str) -> None:
 async def send_digest(ctx: JobContext, *, chat_id: int, day: str) -> str:
     job = ctx["job"]
     outcome = await _jobs(ctx).service.run_scheduled(chat_id, day, touch=job.update)
-    log.debug("send_digest chat_id=%s day=%s outcome=%s", chat_id, day, outcome)
+    log.debug("send_digest", extra={"chat_id": chat_id, "day": day, "outcome": outcome})
     return outcome
 
 
@@ -180,8 +180,8 @@ class DigestJobs:
             retry_backoff=30, ttl=600,
         )  # fmt: skip
         if polls or sends:
-            log.info("digest tick now=%s polls=%d digests=%d (due %d)", now.isoformat(timespec="seconds"),
-                     polls, sends, len(due))  # fmt: skip
+            log.info("digest tick", extra={"now": now.isoformat(timespec="seconds"), "polls": polls, "digests": sends,
+                                           "due": len(due)})  # fmt: skip
         return {"polls": polls, "digests": sends, "due": len(due)}
 
     async def enqueue_notices(self, chats: list[int], text: str, key: str) -> None:
@@ -230,9 +230,10 @@ class DigestJobs:
         logging.getLogger(SAQ_LOGGER).addFilter(self.quiet)
         self._tasks = [asyncio.create_task(worker.start(), name=f"saq-{worker.queue.name}") for worker in self.workers]
         self._watcher = asyncio.create_task(self.quiet.watch(), name="saq-outages")
-        log.info("digest workers started queues=%s send_concurrency=%d rate=%.1f/s tick=%ss",
-                 ",".join(q.name for q in self.queues), send_concurrency(settings.digest_send_rate),
-                 settings.digest_send_rate, settings.digest_tick_seconds)  # fmt: skip
+        log.info("digest workers started", extra={
+            "queues": ",".join(q.name for q in self.queues),
+            "send_concurrency": send_concurrency(settings.digest_send_rate),
+            "rate_per_s": settings.digest_send_rate, "tick_s": settings.digest_tick_seconds})
 
     async def stop(self) -> None:
         # Worker.stop gives running jobs the grace period, then cancels them; start() then returns

@@ -85,7 +85,8 @@ class LLM:
         try:
             return _validate(out, content)
         except ValueError as first_error:
-            log.warning("llm output invalid, asking for a repair error=%s", _short(first_error))
+            log.warning("llm output invalid, asking for a repair",
+                        extra={"model": self.model, "error": _short(first_error)})
             repair = load_prompt("repair").render(
                 error=_short(first_error), schema=json.dumps(schema, ensure_ascii=False)
             )
@@ -113,7 +114,7 @@ class LLM:
                 except openai.BadRequestError as exc:
                     if not any(h in str(exc).lower() for h in _NO_SCHEMA_HINTS):
                         raise
-                    log.info("llm server has no json_schema support; using JSON mode")
+                    log.info("llm server has no json_schema support; using JSON mode", extra={"model": self.model})
                     self._structured = False
             return await self._create(messages, {"type": "json_object"})
         except openai.APITimeoutError as exc:
@@ -151,7 +152,7 @@ class LLM:
                 "The AI summarizer declined this article.", code="llm_refused", detail=str(message.refusal)
             )
         if response.choices[0].finish_reason == "length":
-            log.warning("llm output hit the length limit")
+            log.warning("llm output hit the length limit", extra={"model": self.model})
         return message.content or ""
 
 

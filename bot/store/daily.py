@@ -161,7 +161,7 @@ class DailyStats:
         try:
             await write()
         except (RedisError, OSError) as exc:
-            log.debug("daily figures not written error=%s", exc)
+            log.debug("daily figures not written", extra={"error": str(exc)})
 
     async def flush(self) -> None:
         """Wait for the writes under way (shutdown, tests)."""

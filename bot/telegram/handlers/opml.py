@@ -53,7 +53,7 @@ async def opml_document(update: Update, context: NewsContext) -> None:
         await sender.reply_html(message, render.render_error(exc.reason))
         return
     except TelegramError as exc:
-        log.warning("opml download failed error=%s", exc)
+        log.warning("opml download failed", extra={"chat_id": message.chat_id, "error": str(exc)})
         await sender.reply_html(message, render.render_error(texts.OPML_DOWNLOAD_FAILED))
         return
     if not opml.feeds:

@@ -54,7 +54,7 @@ async def answer(update: Update, context: NewsContext, key: str, question: str, 
     await _typing_until(work, reply_to.chat)  # a slow answer: show, every few seconds, that one is coming
     reply = await work
     sent = await sender.reply_html(reply_to, _render_reply(reply, lang))
-    log.info("answer sent chat_id=%s engine=%s found=%s", chat_id, reply.answer.engine, reply.answer.found)
+    log.info("answer sent", extra={"chat_id": chat_id, "engine": reply.answer.engine, "found": reply.answer.found})
     await conversations.link(chat_id, sent.message_id, key)
 
 
