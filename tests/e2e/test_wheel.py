@@ -86,6 +86,7 @@ def test_wheel_install_summarizes_with_the_llm(
     assert '<article id="' in user and "{{" not in user  # the packaged template, fully rendered
 
 
+@pytest.mark.timeout(900)  # ~35 s with pip's cache; a cold cache downloads every locked wheel
 def test_wheel_installs_from_the_lock_in_a_clean_venv_and_summarizes(
     fake_openai: FakeOpenAI, article_server: ArticleServer, tmp_path: Path
 ) -> None:
