@@ -33,6 +33,8 @@ BOT_API_429 = Counter("newsbot_bot_api_429", "Telegram Bot API calls answered 42
 DIGEST_RUNS = Counter("newsbot_digest_runs", "Digests composed")
 DIGEST_LAG = Histogram("newsbot_digest_lag_seconds", "Seconds from a digest run's start to its last part sent",
                        buckets=(1, 5, 15, 30, 60, 120, 300, 900, 3600))  # fmt: skip
+QUEUE_JOBS = Gauge("newsbot_queue_jobs", "Digest queue jobs not finished (queued, running or scheduled to retry)",
+                   ["queue"])  # fmt: skip
 DIGEST_MESSAGES = Counter("newsbot_digest_messages", "Digest messages by outcome", ["outcome"])
 
 # Who the current update is for: set at the Telegram edge, read by the LLM's per-user budget.
@@ -165,6 +167,10 @@ def bot_api(method: str, status: int) -> None:
 def digest_sent(lag_seconds: float) -> None:
     DIGEST_RUNS.inc()
     DIGEST_LAG.observe(max(lag_seconds, 0.0))
+
+
+def queue_jobs(queue: str, count: int) -> None:
+    QUEUE_JOBS.labels(queue).set(count)
 
 
 def digest_message(outcome: str) -> None:
