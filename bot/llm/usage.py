@@ -11,6 +11,7 @@ SummarizeError ``llm_budget``: the engine policy then answers extractively with 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from bot import metrics
 from bot.config import Settings
@@ -64,6 +65,7 @@ class TokenBudget:
         prompt = int(getattr(usage, "prompt_tokens", 0) or 0)
         completion = int(getattr(usage, "completion_tokens", 0) or 0)
         cost = (prompt * self.price_in + completion * self.price_out) / PER_MILLION
-        if usage is None:
-            hold = None if hold is None else metrics.TokenHold(hold.day, hold.user, 0)  # nothing to settle
+        if usage is None and hold is not None:
+            # Settle nothing: a hold of 0 settled to 0 used tokens leaves the whole hold charged.
+            hold = replace(hold, tokens=0)
         metrics.llm_tokens(model, prompt, completion, cost, hold)
