@@ -17,7 +17,7 @@ RUN useradd --create-home --uid 10001 newsbot
 COPY --from=build /opt/venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1
-USER newsbot
+USER 10001
 WORKDIR /home/newsbot
 # Both process kinds (`newsbot run`, `newsbot worker`) refresh the heartbeat file this reads; with
 # METRICS_PORT set it asks their /healthz instead.

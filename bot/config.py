@@ -75,6 +75,8 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(30.0, gt=0)
     llm_max_retries: int = Field(2, ge=0, le=10)
     llm_article_token_budget: int = Field(6000, ge=200)
+    # the longest answer asked for (sent as max_tokens); also what a call holds against the budgets
+    llm_max_output_tokens: int = Field(2000, ge=100, le=100_000)
     # after this many LLM failures in a row, answer extractively for the cool-down, then probe
     llm_breaker_failures: int = Field(3, ge=1)
     llm_breaker_cooldown: float = Field(30.0, gt=0)

@@ -130,10 +130,10 @@ class CpuPool:
                     async with slots:
                         return await loop.run_in_executor(self._pool(), _limited, limit, fn, args, kwargs)
         except (TimeoutError, _OverCpu):
-            log.warning("cpu job over its limit what=%s limit=%.0fs", what, limit)
+            log.warning("cpu job over its limit", extra={"what": what, "limit_s": limit})
             raise CpuLimitError(TOO_HEAVY, detail=f"{what} over {limit:.0f}s") from None
         except BrokenProcessPool:
-            log.error("cpu worker died, restarting the pool what=%s", what)
+            log.error("cpu worker died, restarting the pool", extra={"what": what})
             self._executor = None
             raise CpuLimitError(TOO_HEAVY, detail=f"{what} worker died") from None
 

@@ -1,5 +1,9 @@
 """Logging: one line per event (key=value or JSON), with secrets redacted everywhere.
 
+A line's message names the event and stays constant; what varies (chat, URL and host, outcome,
+reason, duration) goes in ``extra=`` fields, which become top-level keys of a JSON line
+(``LOG_FORMAT=json``) and ``key=value`` pairs otherwise, so log tools can filter and count them.
+
 The Bot API puts the token in every URL (``/bot<TOKEN>/sendMessage``) and httpx logs every URL,
 so redaction happens in a filter on the root handler: whatever a library logs, no line carries it.
 """
@@ -13,6 +17,7 @@ import sys
 import time
 import traceback
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 # Telegram tokens look like 123456789:AA…; match them even when we don't know this one.
 _TOKEN_RE = re.compile(r"\b\d{5,}:[A-Za-z0-9_-]{20,}\b")
@@ -44,6 +49,15 @@ class RedactingFilter(logging.Filter):
             if key not in _RESERVED and isinstance(value, str):
                 record.__dict__[key] = self.redact(value)
         return True
+
+
+def url_fields(url: str) -> dict[str, str]:
+    """``url`` and its host as log fields: lines can then be filtered and counted by site."""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        host = ""
+    return {"url": url, "host": host}
 
 
 def _extras(record: logging.LogRecord) -> dict[str, object]:

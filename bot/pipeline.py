@@ -21,6 +21,7 @@ from bot.engines.summary import engine_identity, summarize
 from bot.errors import NewsbotError
 from bot.extract import PdfLimits, extract_article, pdf_article
 from bot.llm.client import LLM
+from bot.logs import url_fields
 from bot.models import Article, Summary
 from bot.net.fetch import Fetcher
 from bot.net.sites import may_speak_for
@@ -88,7 +89,7 @@ class Pipeline:
         # everyone else: 15 presses of 🔄 are one fetch, and an unchanged text one summary (its
         # cache is keyed by the text's hash).
         if refresh and await self.cache.claim_refresh(key, self.settings.refresh_interval):
-            log.info("article refresh url=%s", identity)
+            log.info("article refresh", extra=url_fields(identity))
         return key, await self.flight.run(
             f"article:{key}", lookup, compute, wait_timeout=self.settings.fetch_timeout + 10
         )
@@ -99,7 +100,8 @@ class Pipeline:
             fetched = await self.fetcher.fetch(identity, kinds=("html", "pdf"))
             article = await extract_article(fetched, url=identity, pdf_limits=self.pdf_limits)
         except NewsbotError as exc:
-            log.info("article failed url=%s code=%s detail=%s", identity, exc.code, exc.detail)
+            log.info("article failed", extra={**url_fields(identity), "outcome": exc.code, "reason": exc.code,
+                                              "detail": exc.detail})  # fmt: skip
             await self.cache.put_failure(key, exc, self.settings.negative_cache_ttl)
             raise
         # Also cached under the address we ended at, and under the canonical URL when the page
@@ -114,8 +116,8 @@ class Pipeline:
                     pass
         await self.cache.put_article(aliases, article, self.settings.article_cache_ttl)
         await self.cache.remember_url(key, identity)
-        log.info("article fetched url=%s words=%d ms=%d", identity, article.words,
-                 (time.monotonic() - started) * 1000)
+        log.info("article fetched", extra={**url_fields(identity), "outcome": "ok", "words": article.words,
+                                           "duration_ms": round((time.monotonic() - started) * 1000)})
         return article
 
     async def pdf_upload(self, data: bytes, *, name: str = "") -> tuple[str, Article]:

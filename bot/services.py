@@ -84,7 +84,8 @@ class Services:
         metrics.install_sink(daily if shared_cache else None)
         fetcher = Fetcher(settings)
         llm = LLM(settings) if settings.llm_enabled else None
-        log.info("summary engine=%s", f"llm model={settings.llm_model}" if llm else "extractive (no LLM configured)")
+        log.info("summary engine", extra={"engine": "llm", "model": settings.llm_model} if llm else
+                 {"engine": "extractive", "detail": "no LLM configured"})
         pipeline = Pipeline(settings, Cache(redis, guard), SingleFlight(redis, guard), fetcher, llm)
         subscriptions = SubscriptionStore(redis, limit=settings.digest_max_subscriptions)
         feed_states, items = FeedStateStore(redis), ItemStore(redis)

@@ -103,7 +103,7 @@ class Digests:
         """/start: the user is back, so digests stopped after delivery failures resume. Best effort:
         with Redis down the welcome still goes out and the next /start tries again."""
         if await self.guard.call(lambda: self.subscriptions.unpark(chat_id), False):
-            log.info("chat unparked by /start chat_id=%s", chat_id)
+            log.info("chat unparked by /start", extra={"chat_id": chat_id})
 
     @needs_store
     async def set_quiet_days(self, chat_id: int, *, notify: bool) -> None:
@@ -123,5 +123,5 @@ class Digests:
     async def send_now(self, chat_id: int, request_id: str | int) -> str:
         """The digest now (what is new since the last one); returns what happened."""
         outcome = await self.service.send_now(chat_id, request_id)
-        log.info("digest on request chat_id=%s outcome=%s", chat_id, outcome)
+        log.info("digest on request", extra={"chat_id": chat_id, "outcome": outcome})
         return outcome

@@ -183,7 +183,7 @@ class Subscriptions:
                 assert resolution.feed is not None
                 found = resolution.feed
         except NewsbotError as exc:
-            log.info("subscribe refused chat_id=%s code=%s detail=%s", chat_id, exc.code, exc.detail)
+            log.info("subscribe refused", extra={"chat_id": chat_id, "reason": exc.code, "detail": exc.detail})
             return Refused(exc.reason, "check")
         return await self._add(chat_id, found, target.title, language)
 
@@ -208,7 +208,7 @@ class Subscriptions:
             await self._first_subscription(chat_id, language)
         schedule = schedule_of(await self.store.get_settings(chat_id))
         needs_timezone = await self.store.ask_timezone_once(chat_id)
-        log.info("subscribed chat_id=%s feed=%s", chat_id, found.url)
+        log.info("subscribed", extra={"chat_id": chat_id, "feed": found.url})
         return Subscribed(name, schedule, needs_timezone, likely_zones(language) if needs_timezone else ())
 
     async def _first_subscription(self, chat_id: int, language: str | None) -> None:
@@ -269,8 +269,8 @@ class Subscriptions:
         if added and first:
             await self._first_subscription(chat_id, language)
         needs_timezone = bool(added) and await self.store.ask_timezone_once(chat_id)
-        log.info("opml import chat_id=%s added=%d known=%d failed=%d", chat_id, len(added), len(known),
-                 len(skipped))  # fmt: skip
+        log.info("opml import", extra={"chat_id": chat_id, "added": len(added), "known": len(known),
+                                       "failed": len(skipped)})  # fmt: skip
         zones = likely_zones(language) if needs_timezone else ()
         return ImportReport(added, known, skipped, limit_reason, needs_timezone, zones)
 
@@ -296,7 +296,7 @@ class Subscriptions:
         """Stop following a feed given by address or by its number in the list; None if not followed."""
         removed = await self.store.remove(chat_id, which)
         if removed is not None:
-            log.info("unsubscribed chat_id=%s feed=%s", chat_id, removed.url)
+            log.info("unsubscribed", extra={"chat_id": chat_id, "feed": removed.url})
         return _feed(removed) if removed else None
 
     @needs_store

@@ -10,6 +10,7 @@ from bot import cpu
 from bot.engines.partial import SummaryProgress
 from bot.errors import NewsbotError
 from bot.follow.changes import Change, compare
+from bot.logs import url_fields
 from bot.models import Article
 from bot.pipeline import Pipeline, SummaryResult
 from bot.store.limits import ALLOWED, RateLimiter, Rule, Verdict
@@ -111,7 +112,7 @@ class Summaries:
             async with asyncio.timeout(self.deadline):
                 return await self.pipeline.summarize_url(url, language=language, refresh=refresh, progress=progress)
         except TimeoutError:
-            log.warning("summary deadline exceeded url=%s", url)
+            log.warning("summary deadline exceeded", extra={**url_fields(url), "deadline_s": self.deadline})
             raise
 
     async def refresh(self, url: str, language: str, seen: Article | None) -> Refreshed:
@@ -135,7 +136,7 @@ class Summaries:
             async with asyncio.timeout(self.deadline):
                 return await self.pipeline.summarize_text(text, language=language, progress=progress)
         except TimeoutError:
-            log.warning("summary deadline exceeded url=text")
+            log.warning("summary deadline exceeded", extra={"url": "text", "deadline_s": self.deadline})
             raise
 
     @property

@@ -96,14 +96,14 @@ class Courier:
                 migrations += 1
                 if migrations > MAX_MIGRATIONS:
                     raise RejectedMessage("chat keeps migrating") from exc
-                log.info("chat migrated old_chat_id=%s new_chat_id=%s", chat_id, exc.new_chat_id)
+                log.info("chat migrated", extra={"chat_id": chat_id, "new_chat_id": exc.new_chat_id})
                 await self.subscriptions.migrate_chat(chat_id, exc.new_chat_id)
                 await self.runs.move_chat(chat_id, exc.new_chat_id)
                 chat_id = exc.new_chat_id
                 continue
             except ChatGone as exc:
                 newly = await self.subscriptions.park(chat_id, exc.reason)
-                log.info("chat parked chat_id=%s reason=%s new=%s", chat_id, exc.reason, newly)
+                log.info("chat parked", extra={"chat_id": chat_id, "reason": exc.reason, "new": newly})
                 raise
             except TransientSendError:
                 transient += 1

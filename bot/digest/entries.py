@@ -18,6 +18,7 @@ from datetime import datetime
 
 from bot.digest.compose import Story
 from bot.errors import NewsbotError
+from bot.logs import url_fields
 from bot.models import Summary
 from bot.net.urls import normalize_url, url_key
 from bot.pipeline import Pipeline
@@ -105,7 +106,7 @@ class EntrySummarizer:
         try:
             article_key, article = await self.pipeline.article(story.url)
         except NewsbotError as exc:
-            log.info("digest entry has no article line url=%s reason=%s", story.url, exc.code)
+            log.info("digest entry has no article line", extra={**url_fields(story.url), "reason": exc.code})
             return EntryText("", None, "none"), NO_LINE_TTL
         except Exception:
             # Cached like any failure, so the chats that share this story don't each hit (and log) it.
@@ -123,7 +124,7 @@ class EntrySummarizer:
                     await self.pipeline.summarize_article(article_key, article, language=language, offline=True)
                 ).summary
         except NewsbotError as exc:
-            log.info("digest entry summary failed url=%s reason=%s", story.url, exc.code)
+            log.info("digest entry summary failed", extra={**url_fields(story.url), "reason": exc.code})
             return EntryText("", article_key, "none"), NO_LINE_TTL
         line = summary_line(summary)
         ttl = LLM_LINE_TTL if summary.engine == "llm" else OFFLINE_LINE_TTL

@@ -29,9 +29,11 @@ from saq import CronJob, Worker
 from saq.queue.redis import RedisQueue
 from saq.types import Context
 
+from bot import metrics
 from bot.digest.quiet import SAQ_LOGGER, QuietOutages
 from bot.digest.service import DigestService
 from bot.net.urls import url_key
+from bot.store.guard import OUTAGE_ERRORS
 from bot.store.redis import connect
 
 log = logging.getLogger(__name__)
@@ -50,6 +52,7 @@ SWEEP_ABORT_WAIT = 0.2  # saq waits this long per stuck job for its (dead) worke
 DEQUEUE_TIMEOUT = 3  # below the Redis socket timeout
 FEED_CONCURRENCY = 8
 ENQUEUE_BATCH = 200
+QUEUE_SAMPLE_EVERY = 2.0  # seconds between readings of the queue depths (a metric: newsbot_queue_jobs)
 
 
 def cron_expression(seconds: int) -> str:
@@ -134,7 +137,7 @@ async def poll_feed(ctx: JobContext, *, url: str) -> None:
 async def send_digest(ctx: JobContext, *, chat_id: int, day: str) -> str:
     job = ctx["job"]
     outcome = await _jobs(ctx).service.run_scheduled(chat_id, day, touch=job.update)
-    log.debug("send_digest chat_id=%s day=%s outcome=%s", chat_id, day, outcome)
+    log.debug("send_digest", extra={"chat_id": chat_id, "day": day, "outcome": outcome})
     return outcome
 
 
@@ -156,6 +159,7 @@ class DigestJobs:
         self._tasks: list[asyncio.Task[None]] = []
         self.quiet = QuietOutages(self.redis)
         self._watcher: asyncio.Task[None] | None = None
+        self._sampler: asyncio.Task[None] | None = None
         service.queue_notices = self.enqueue_notices
 
     @property
@@ -180,8 +184,8 @@ class DigestJobs:
             retry_backoff=30, ttl=600,
         )  # fmt: skip
         if polls or sends:
-            log.info("digest tick now=%s polls=%d digests=%d (due %d)", now.isoformat(timespec="seconds"),
-                     polls, sends, len(due))  # fmt: skip
+            log.info("digest tick", extra={"now": now.isoformat(timespec="seconds"), "polls": polls, "digests": sends,
+                                           "due": len(due)})  # fmt: skip
         return {"polls": polls, "digests": sends, "due": len(due)}
 
     async def enqueue_notices(self, chats: list[int], text: str, key: str) -> None:
@@ -230,9 +234,20 @@ class DigestJobs:
         logging.getLogger(SAQ_LOGGER).addFilter(self.quiet)
         self._tasks = [asyncio.create_task(worker.start(), name=f"saq-{worker.queue.name}") for worker in self.workers]
         self._watcher = asyncio.create_task(self.quiet.watch(), name="saq-outages")
-        log.info("digest workers started queues=%s send_concurrency=%d rate=%.1f/s tick=%ss",
-                 ",".join(q.name for q in self.queues), send_concurrency(settings.digest_send_rate),
-                 settings.digest_send_rate, settings.digest_tick_seconds)  # fmt: skip
+        self._sampler = asyncio.create_task(self._sample_depths(), name="saq-depths")
+        log.info("digest workers started", extra={
+            "queues": ",".join(q.name for q in self.queues),
+            "send_concurrency": send_concurrency(settings.digest_send_rate),
+            "rate_per_s": settings.digest_send_rate, "tick_s": settings.digest_tick_seconds})
+
+    async def _sample_depths(self) -> None:
+        """Keep the queue-depth gauge current in every process that runs workers (all read the same
+        shared queues). A Redis outage is logged by ``quiet``; the gauge keeps its last reading."""
+        while True:
+            with contextlib.suppress(*OUTAGE_ERRORS):
+                for queue in self.queues:
+                    metrics.queue_jobs(queue.name, await queue.count("incomplete"))
+            await asyncio.sleep(QUEUE_SAMPLE_EVERY)
 
     async def stop(self) -> None:
         # Worker.stop gives running jobs the grace period, then cancels them; start() then returns
@@ -246,10 +261,11 @@ class DigestJobs:
                     await task
         self._tasks, self.workers = [], []
         logging.getLogger(SAQ_LOGGER).removeFilter(self.quiet)
-        if self._watcher is not None:
-            self._watcher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._watcher
+        for helper in (self._watcher, self._sampler):
+            if helper is not None:
+                helper.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await helper
         for queue in self.queues:  # each closes its own pubsub (and the shared client, idempotently)
             with contextlib.suppress(Exception):
                 await queue.disconnect()

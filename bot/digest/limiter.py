@@ -174,7 +174,7 @@ class SendLimiter:
 
     async def pause(self, seconds: float) -> None:
         """Telegram said 429 retry_after: nobody sends for ``seconds``."""
-        log.warning("telegram flood control: pausing all sends seconds=%.1f", seconds)
+        log.warning("telegram flood control: pausing all sends", extra={"pause_s": seconds})
         await self._pause(keys=[PAUSED_KEY], args=[f"{max(seconds, 0.1):.3f}"])
 
     async def sent(self, chat_id: int | str | None) -> None:

@@ -17,6 +17,7 @@ from bot import cpu
 from bot.digest.feedbudget import FeedByteBudget
 from bot.digest.feeds import NO_FEED_ON_PAGE, NOT_A_FEED, FeedLink, NotAFeed, ParsedFeed, discover_feeds, parse_feed
 from bot.errors import NewsbotError
+from bot.logs import url_fields
 from bot.models import Fetched
 from bot.net.fetch import Fetcher
 from bot.net.urls import parse_user_url, url_key
@@ -156,7 +157,7 @@ class FeedPoller:
             fetched = await self.fetcher.fetch(url, kinds=KINDS, headers=conditional_headers(state))
             if fetched.status == 304:
                 previous = await states.record_success(url, now=now, not_modified=True)
-                log.info("feed not modified url=%s", url)
+                log.info("feed not modified", extra=url_fields(url))
             else:
                 if self.budget is not None:
                     await self.budget.charge(url, len(fetched.body), now)
@@ -168,12 +169,12 @@ class FeedPoller:
                     url, now=now, etag=fetched.headers.get("etag"),
                     last_modified=fetched.headers.get("last-modified"),
                 )  # fmt: skip
-                log.info("feed polled url=%s items=%d new=%d skipped=%d", url, len(parsed.items), len(fresh),
-                         parsed.skipped)  # fmt: skip
+                log.info("feed polled", extra={**url_fields(url), "items": len(parsed.items), "new": len(fresh),
+                                               "skipped": parsed.skipped})  # fmt: skip
         except NewsbotError as exc:
             failed = await states.record_failure(url, now=now, error=f"{exc.code}: {exc.reason}")
-            log.info("feed poll failed url=%s code=%s failures=%d detail=%s", url, exc.code, failed.failures,
-                     exc.detail or "-")  # fmt: skip
+            log.info("feed poll failed", extra={**url_fields(url), "reason": exc.code, "failures": failed.failures,
+                                                "detail": exc.detail or "-"})  # fmt: skip
             await self._maybe_report(url, failed, exc, now)
             return failed
         except Exception:
@@ -182,7 +183,7 @@ class FeedPoller:
             log.exception("feed poll crashed url=%s", url)
             return await states.record_failure(url, now=now, error="bug: unexpected error")
         if previous.reported:
-            log.info("feed works again url=%s", url)
+            log.info("feed works again", extra=url_fields(url))
         return await states.get(url)
 
     async def _maybe_report(self, url: str, state: FeedState, exc: NewsbotError, now: datetime) -> None:
@@ -196,6 +197,6 @@ class FeedPoller:
             f"⚠️ The feed {url} hasn't worked for {days} days ({exc.reason}). "
             "It stays in your list and I keep trying; send /subscriptions to remove it."
         )
-        log.warning("feed failing for days, reporting url=%s chats=%d", url, len(chats))
+        log.warning("feed failing for days, reporting", extra={**url_fields(url), "chats": len(chats), "days": days})
         stamp = int(state.first_failure.timestamp())
         await self.notify(chats, text, f"feedfail:{url_key(url)}:{stamp}")

@@ -50,7 +50,7 @@ class QuietOutages(logging.Filter):
             return True
         if not self._down.is_set():
             assert record.exc_info is not None
-            log.error("digest queue: cannot reach redis error=%r", record.exc_info[1])
+            log.error("digest queue: cannot reach redis", extra={"error": repr(record.exc_info[1])})
             self._since = time.monotonic()
             self._down.set()
         self.dropped += 1
@@ -62,8 +62,8 @@ class QuietOutages(logging.Filter):
             await self._down.wait()
             with contextlib.suppress(*OUTAGE_ERRORS):
                 await cast(Awaitable[bool], self.redis.ping())
-                log.info("digest queue: reached redis again after %.1f s (%d errors not logged)",
-                         time.monotonic() - self._since, self.dropped)  # fmt: skip
+                log.info("digest queue: reached redis again", extra={
+                    "outage_s": round(time.monotonic() - self._since, 1), "errors_not_logged": self.dropped})
                 self.dropped = 0
                 self._down.clear()
                 continue

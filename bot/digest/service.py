@@ -215,8 +215,8 @@ class DigestService:
             await self.runs.advance_cutoff(chat_id, body.cutoff)
             if day is not None:
                 await self.subscriptions.mark_digest_sent(chat_id, day, run)
-            log.info("digest sent chat_id=%s run=%s stories=%d parts=%d", chat_id, run, body.stories,
-                     len(body.parts))  # fmt: skip
+            log.info("digest sent", extra={"chat_id": chat_id, "run": run, "stories": body.stories,
+                                           "parts": len(body.parts)})  # fmt: skip
             metrics.digest_sent((await self.clock.now() - now).total_seconds())
             return "sent" if body.parts else "empty"
         finally:
@@ -235,7 +235,8 @@ class DigestService:
             try:
                 chat_id, message_id = await self.courier.send(chat_id, part)
             except RejectedMessage as exc:
-                log.error("telegram refused a digest part, skipping it run=%s part=%d error=%s", run, index, exc)
+                log.error("telegram refused a digest part, skipping it",
+                          extra={"run": run, "part": index, "error": str(exc)})
                 message_id = 0
             await self.runs.part_sent(run, index, message_id)
         return chat_id
@@ -250,7 +251,7 @@ class DigestService:
                 if touch is not None:
                     await touch()  # saq heartbeat: a dead worker's job is swept and retried
             except Exception:  # keep trying; a Redis blip must not kill the run
-                log.warning("digest keep-alive failed run=%s", run, exc_info=True)
+                log.warning("digest keep-alive failed", extra={"run": run}, exc_info=True)
 
     # -- notices ----------------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from bot import cpu, metrics
 from bot.errors import SummarizeError
 from bot.llm.breaker import CircuitBreaker
 from bot.llm.usage import BUDGET_CODE
+from bot.logs import url_fields
 from bot.models import Answer, Article, Summary
 from bot.text.quotes import verify_quotes
 
@@ -24,7 +25,7 @@ log = logging.getLogger(__name__)
 
 Result = TypeVar("Result", Summary, Answer)
 
-_FELL_BACK = "llm %s failed, using extractive engine reason=%s detail=%s"
+_FELL_BACK = "llm failed, using extractive engine"
 BUDGET_NOTE = "The daily AI allowance is used up, so this is an extractive summary."
 
 
@@ -58,8 +59,8 @@ async def llm_or_extractive(
         if result.quotes else ([], [])
     )  # fmt: skip
     if dropped:
-        log.warning("dropped unverifiable %s quotes count=%d engine=%s url=%s",
-                    kind, len(dropped), result.engine, article.url)
+        log.warning("dropped unverifiable quotes", extra={"kind": kind, "count": len(dropped), "engine": result.engine,
+                                                          **url_fields(article.url)})  # fmt: skip
     return result.model_copy(update={"quotes": kept})
 
 
@@ -71,12 +72,12 @@ async def _try_llm(
         async with asyncio.timeout(deadline):
             result = await llm_call()
     except SummarizeError as exc:
-        log.warning(_FELL_BACK, kind, exc.code, exc.detail)
+        log.warning(_FELL_BACK, extra={"kind": kind, "reason": exc.code, "detail": exc.detail})
         if exc.code in ("llm_refused", BUDGET_CODE):  # the endpoint works; it wasn't (to be) asked
             return None, exc.code
         reason = exc.code
     except TimeoutError:
-        log.warning(_FELL_BACK, kind, "timeout", f"deadline {deadline:.0f}s")
+        log.warning(_FELL_BACK, extra={"kind": kind, "reason": "timeout", "detail": f"deadline {deadline:.0f}s"})
         reason = "timeout"
     except asyncio.CancelledError:
         if breaker is not None:

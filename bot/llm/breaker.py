@@ -43,7 +43,8 @@ class CircuitBreaker:
         self.failures = 0
         self._probing = False
         if self._opened_at is not None:
-            log.warning("llm circuit closed, the llm answers again outage_s=%.0f", self.clock() - self._opened_at)
+            log.warning("llm circuit closed, the llm answers again",
+                        extra={"outage_s": round(self.clock() - self._opened_at)})
             self._opened_at = None
 
     def failed(self) -> None:
@@ -55,8 +56,8 @@ class CircuitBreaker:
             self._opened_at = self.clock()
             self._retry_at = self._opened_at + self.cooldown
             self.opened += 1
-            log.warning("llm circuit open, answering extractively failures=%d cooldown_s=%.0f",
-                        self.failures, self.cooldown)  # fmt: skip
+            log.warning("llm circuit open, answering extractively",
+                        extra={"failures": self.failures, "cooldown_s": self.cooldown})
 
     def abandoned(self) -> None:
         """A call ended without a verdict (cancelled): let the next one probe."""

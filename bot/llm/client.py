@@ -24,6 +24,7 @@ from bot.errors import SummarizeError
 from bot.llm.breaker import CircuitBreaker
 from bot.llm.prompts import load_prompt
 from bot.llm.usage import TokenBudget
+from bot.metrics import TokenHold
 from bot.models import Quote
 
 if TYPE_CHECKING:
@@ -94,7 +95,8 @@ class LLM:
         try:
             return _validate(out, content)
         except ValueError as first_error:
-            log.warning("llm output invalid, asking for a repair error=%s", _short(first_error))
+            log.warning("llm output invalid, asking for a repair",
+                        extra={"model": self.model, "error": _short(first_error)})
             repair = load_prompt("repair").render(
                 error=_short(first_error), schema=json.dumps(schema, ensure_ascii=False)
             )
@@ -125,7 +127,7 @@ class LLM:
                 except openai.BadRequestError as exc:
                     if not any(h in str(exc).lower() for h in _NO_SCHEMA_HINTS):
                         raise
-                    log.info("llm server has no json_schema support; using JSON mode")
+                    log.info("llm server has no json_schema support; using JSON mode", extra={"model": self.model})
                     self._structured = False
             return await self._create(messages, {"type": "json_object"}, on_text)
         except openai.APITimeoutError as exc:
@@ -138,9 +140,9 @@ class LLM:
     async def _create(
         self, messages: list[dict[str, str]], response_format: dict[str, Any], on_text: OnText | None = None
     ) -> str:
-        await self.budget.check()
+        hold = await self.budget.hold(messages)
         if on_text is not None:
-            return await self._stream(messages, response_format, on_text)
+            return await self._stream(messages, response_format, on_text, hold)
         started = time.monotonic()
         try:
             response = await self.client.chat.completions.create(
@@ -149,12 +151,16 @@ class LLM:
                 messages=cast("list[ChatCompletionMessageParam]", messages),
                 response_format=cast("ResponseFormat", response_format),
                 temperature=0.2,
+                max_tokens=self.settings.llm_max_output_tokens,
             )
         except openai.APIError as exc:
             metrics.llm_call(self.model, type(exc).__name__, time.monotonic() - started)
+            # A server that answered with an error generated nothing; a timeout may have cost tokens.
+            if isinstance(exc, openai.APIStatusError):
+                self.budget.release(hold)
             raise
         metrics.llm_call(self.model, "ok", time.monotonic() - started)
-        self.budget.charge(self.model, response.usage)
+        self.budget.charge(self.model, response.usage, hold)
         if not response.choices:
             raise SummarizeError("The AI summarizer gave no answer.", code="llm_empty")
         message = response.choices[0].message
@@ -163,12 +169,13 @@ class LLM:
                 "The AI summarizer declined this article.", code="llm_refused", detail=str(message.refusal)
             )
         if response.choices[0].finish_reason == "length":
-            log.warning("llm output hit the length limit")
+            log.warning("llm output hit the length limit", extra={"model": self.model})
         return message.content or ""
 
     async def _stream(
-        self, messages: list[dict[str, str]], response_format: dict[str, Any], on_text: OnText
-    ) -> str:
+        self, messages: list[dict[str, str]], response_format: dict[str, Any], on_text: OnText,
+        hold: TokenHold | None,
+    ) -> str:  # fmt: skip
         """``_create`` as a stream: the same request and checks, ``on_text`` after every chunk.
         Cancelling the caller closes the connection, which stops the model's work too."""
         started = time.monotonic()
@@ -179,6 +186,7 @@ class LLM:
                 messages=cast("list[ChatCompletionMessageParam]", messages),
                 response_format=cast("ResponseFormat", response_format),
                 temperature=0.2,
+                max_tokens=self.settings.llm_max_output_tokens,
                 stream=True,
                 stream_options={"include_usage": True},
             )
@@ -195,15 +203,17 @@ class LLM:
                         await on_text(content)
         except openai.APIError as exc:
             metrics.llm_call(self.model, type(exc).__name__, time.monotonic() - started)
+            if isinstance(exc, openai.APIStatusError) and not content:
+                self.budget.release(hold)  # refused before a token was written
             raise
         metrics.llm_call(self.model, "ok", time.monotonic() - started)
-        self.budget.charge(self.model, usage)
+        self.budget.charge(self.model, usage, hold)
         if refusal:
             raise SummarizeError("The AI summarizer declined this article.", code="llm_refused", detail=refusal)
         if finish is None and not content:
             raise SummarizeError("The AI summarizer gave no answer.", code="llm_empty")
         if finish == "length":
-            log.warning("llm output hit the length limit")
+            log.warning("llm output hit the length limit", extra={"model": self.model})
         return content
 
 

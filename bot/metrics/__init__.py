@@ -9,6 +9,7 @@ the in-process metrics move. Helpers never raise: counting must not break a repl
 from __future__ import annotations
 
 import contextvars
+from dataclasses import dataclass
 from typing import Protocol
 
 from prometheus_client import Counter, Gauge, Histogram
@@ -32,11 +33,26 @@ BOT_API_429 = Counter("newsbot_bot_api_429", "Telegram Bot API calls answered 42
 DIGEST_RUNS = Counter("newsbot_digest_runs", "Digests composed")
 DIGEST_LAG = Histogram("newsbot_digest_lag_seconds", "Seconds from a digest run's start to its last part sent",
                        buckets=(1, 5, 15, 30, 60, 120, 300, 900, 3600))  # fmt: skip
+QUEUE_JOBS = Gauge("newsbot_queue_jobs", "Digest queue jobs not finished (queued, running or scheduled to retry)",
+                   ["queue"])  # fmt: skip
 DIGEST_MESSAGES = Counter("newsbot_digest_messages", "Digest messages by outcome", ["outcome"])
 
 # Who the current update is for: set at the Telegram edge, read by the LLM's per-user budget.
 # A context variable, so work started for the update (single-flight tasks included) inherits it.
 acting_user: contextvars.ContextVar[int | None] = contextvars.ContextVar("acting_user", default=None)
+
+
+@dataclass(frozen=True)
+class TokenHold:
+    """LLM tokens set aside for one call before it is made, on the day it was made.
+
+    ``refused`` names the budget ("user", "global") that had no room: then nothing was set aside.
+    """
+
+    day: str
+    user: int | None
+    tokens: int
+    refused: str | None = None
 
 
 class DailySink(Protocol):
@@ -45,6 +61,8 @@ class DailySink(Protocol):
     def add(self, field: str, amount: float = 1, *, user: int | None = None) -> None: ...
     def saw_user(self, user: int) -> None: ...
     async def tokens_used(self, user: int | None) -> tuple[int, int]: ...
+    async def hold_tokens(self, user: int | None, tokens: int, *, user_limit: int, global_limit: int) -> TokenHold: ...
+    def settle_tokens(self, hold: TokenHold, used: int) -> None: ...
 
 
 _sink: DailySink | None = None
@@ -68,6 +86,18 @@ async def tokens_used(user: int | None) -> tuple[int, int]:
         return await _sink.tokens_used(user)
     except Exception:  # a budget that can't be read doesn't stop the LLM
         return 0, 0
+
+
+async def hold_tokens(tokens: int, *, user_limit: int, global_limit: int) -> TokenHold | None:
+    """Set ``tokens`` aside for the acting user's next LLM call, if today's budgets (0 = none) have
+    room — checked and added in one step, so concurrent calls can't all pass the same check.
+    None without a sink or when it can't answer: a budget that can't be read doesn't stop the LLM."""
+    if _sink is None:
+        return None
+    try:
+        return await _sink.hold_tokens(acting_user.get(), tokens, user_limit=user_limit, global_limit=global_limit)
+    except Exception:
+        return None
 
 
 def update(kind: str, user: int | None) -> None:
@@ -99,14 +129,23 @@ def llm_call(model: str, outcome: str, seconds: float) -> None:
     LLM_LATENCY.labels(model).observe(seconds)
 
 
-def llm_tokens(model: str, prompt: int, completion: int, cost: float) -> None:
+def llm_tokens(model: str, prompt: int, completion: int, cost: float, hold: TokenHold | None = None) -> None:
     """Tokens one call used (from the API's ``usage``) and their estimated cost, charged to the
-    acting user too."""
+    acting user too — or, for a call made on a ``hold``, the hold settled to what it used."""
     LLM_TOKENS.labels(model, "prompt").inc(prompt)
     LLM_TOKENS.labels(model, "completion").inc(completion)
     LLM_COST.labels(model).inc(cost)
-    _daily("llm_tokens", prompt + completion, user=acting_user.get())
+    if hold is None:
+        _daily("llm_tokens", prompt + completion, user=acting_user.get())
+    elif _sink is not None:
+        _sink.settle_tokens(hold, prompt + completion)
     _daily("llm_cost", cost)
+
+
+def release_tokens(hold: TokenHold | None) -> None:
+    """Give a hold back whole: its call used no tokens (the server answered with an error)."""
+    if hold is not None and _sink is not None:
+        _sink.settle_tokens(hold, 0)
 
 
 def fallback(kind: str, reason: str) -> None:
@@ -128,6 +167,10 @@ def bot_api(method: str, status: int) -> None:
 def digest_sent(lag_seconds: float) -> None:
     DIGEST_RUNS.inc()
     DIGEST_LAG.observe(max(lag_seconds, 0.0))
+
+
+def queue_jobs(queue: str, count: int) -> None:
+    QUEUE_JOBS.labels(queue).set(count)
 
 
 def digest_message(outcome: str) -> None:

@@ -55,7 +55,7 @@ async def _passes(check: Check) -> bool:
         async with asyncio.timeout(CHECK_TIMEOUT):
             await check()
     except Exception as exc:  # any failure means "not ready"; its name goes to the log
-        log.info("readiness check failed error=%s", type(exc).__name__)
+        log.info("readiness check failed", extra={"error": type(exc).__name__})
         return False
     return True
 
@@ -71,7 +71,7 @@ class OpsServer:
 
     def start(self, port: int, address: str) -> None:
         self._server.listen(port, address)
-        log.info("serving metrics and health listen=%s port=%d", address, port)
+        log.info("serving metrics and health", extra={"listen": address, "port": port})
 
     def stop(self) -> None:
         self._server.stop()

@@ -23,6 +23,7 @@ import httpx
 from bot import metrics
 from bot.config import Settings
 from bot.errors import FetchError
+from bot.logs import url_fields
 from bot.models import Fetched
 from bot.net.addresses import parse_ip
 from bot.net.content import accepted_types
@@ -145,15 +146,11 @@ class Fetcher:
             raise
         metrics.fetched("ok")
         log.info(
-            "fetch ok url=%s final_url=%s status=%s type=%s charset=%s bytes=%d hops=%d ms=%d",
-            url,
-            fetched.final_url,
-            fetched.status,
-            fetched.content_type or "-",
-            fetched.charset or "-",
-            len(fetched.body),
-            progress.redirects,
-            (time.perf_counter() - started) * 1000,
+            "fetch ok",
+            extra={**url_fields(url), "outcome": "ok", "final_url": fetched.final_url, "status": fetched.status,
+                   "content_type": fetched.content_type or "-", "charset": fetched.charset or "-",
+                   "bytes": len(fetched.body), "hops": progress.redirects,
+                   "duration_ms": round((time.perf_counter() - started) * 1000)},
         )
         return fetched
 
@@ -255,11 +252,8 @@ def _request_headers(kinds: Collection[str], extra: Mapping[str, str]) -> dict[s
 def _log_failure(url: str, progress: _Progress, started: float, error: FetchError) -> None:
     metrics.fetched(error.code)
     log.info(
-        "fetch failed url=%s final_url=%s code=%s hops=%d ms=%d detail=%s",
-        url,
-        progress.final_url,
-        error.code,
-        progress.redirects,
-        (time.perf_counter() - started) * 1000,
-        error.detail or "-",
+        "fetch failed",
+        extra={**url_fields(url), "outcome": error.code, "reason": error.code, "final_url": progress.final_url,
+               "hops": progress.redirects, "duration_ms": round((time.perf_counter() - started) * 1000),
+               "detail": error.detail or "-"},
     )

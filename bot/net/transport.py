@@ -60,7 +60,7 @@ class PinningBackend(httpcore.AsyncNetworkBackend):
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 error = exc
                 continue
-            log.debug("fetch connect host=%s ip=%s port=%s", host, address, port)
+            log.debug("fetch connect", extra={"host": host, "ip": address, "port": port})
             return stream
         assert error is not None  # the guard never returns an empty list
         raise error

@@ -54,10 +54,10 @@ class DurableWriter:
                 # "unknown command": Redis < 7.2, expected. Anything else (AOF switched off) is a
                 # deployment mistake for the subscription store: say so, once.
                 level = logging.DEBUG if "unknown command" in str(reply).lower() else logging.WARNING
-                log.log(level, "WAITAOF unavailable, skipping durability waits error=%s", reply)
+                log.log(level, "WAITAOF unavailable, skipping durability waits", extra={"error": str(reply)})
             self.waitaof = False
         elif isinstance(reply, Exception):
-            log.warning("WAITAOF failed error=%r", reply)
+            log.warning("WAITAOF failed", extra={"error": repr(reply)})
         else:
             self.waitaof = True
             local = int(reply[0]) if isinstance(reply, list | tuple) and reply else 0

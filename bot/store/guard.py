@@ -86,14 +86,14 @@ class RedisGuard:
     def _failed(self, exc: BaseException) -> None:
         now = time.monotonic()
         if not self.down:
-            log.error("redis unavailable, continuing without it error=%r", exc)
+            log.error("redis unavailable, continuing without it", extra={"error": repr(exc)})
             self._down_since = now
         self.down = True
         self._retry_at = now + self.pause
 
     def _succeeded(self) -> None:
         if self.down:
-            log.info("redis is back after %.1f s", time.monotonic() - self._down_since)
+            log.info("redis is back", extra={"outage_s": round(time.monotonic() - self._down_since, 1)})
             self.down = False
 
 

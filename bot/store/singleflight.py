@@ -98,9 +98,9 @@ class SingleFlight:
             if released is not None:
                 return released
             if time.monotonic() >= deadline:
-                log.warning("single-flight wait timed out, computing anyway key=%s", name)
+                log.warning("single-flight wait timed out, computing anyway", extra={"key": name})
                 return await compute()
-            log.info("single-flight lock released without a result, taking over key=%s", name)
+            log.info("single-flight lock released without a result, taking over", extra={"key": name})
 
     async def _hold(self, lock: Lock, compute: Callable[[], Awaitable[T]]) -> T:
         keeper = asyncio.create_task(self._keep_alive(lock))

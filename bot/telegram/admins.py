@@ -30,7 +30,7 @@ async def may_change(update: Update, context: NewsContext) -> bool:
     try:
         member = await context.bot.get_chat_member(chat.id, user.id)
     except TelegramError as exc:
-        log.info("admin check failed chat_id=%s user_id=%s error=%s", chat.id, user.id, exc)
+        log.info("admin check failed", extra={"chat_id": chat.id, "user_id": user.id, "error": str(exc)})
         return False
     return member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 

@@ -98,7 +98,7 @@ class _Lifecycle:
         await set_profile(app)
         if app.job_queue:
             app.job_queue.run_repeating(self.heartbeat, interval=HEARTBEAT_EVERY, first=0)
-        log.info("bot started username=%s", app.bot.username)
+        log.info("bot started", extra={"username": app.bot.username})
 
     async def heartbeat(self, context: NewsContext) -> None:
         # a few bytes to a local file: not worth a thread hop
@@ -223,7 +223,7 @@ def run(settings: Settings, *, clock: Clock | None = None) -> None:
     allowed = Update.ALL_TYPES
     if settings.webhook_url:
         secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-        log.info("serving webhook listen=%s port=%s", settings.webhook_listen, settings.webhook_port)
+        log.info("serving webhook", extra={"listen": settings.webhook_listen, "port": settings.webhook_port})
         with telegram_startup_errors(settings.telegram_api_url):
             app.run_webhook(
                 listen=settings.webhook_listen,
@@ -234,6 +234,6 @@ def run(settings: Settings, *, clock: Clock | None = None) -> None:
                 allowed_updates=allowed,
             )
     else:
-        log.info("polling for updates api=%s", settings.telegram_api_url)
+        log.info("polling for updates", extra={"api": settings.telegram_api_url})
         with telegram_startup_errors(settings.telegram_api_url):
             app.run_polling(allowed_updates=allowed, close_loop=False)

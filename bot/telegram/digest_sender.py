@@ -86,7 +86,8 @@ class TelegramTransport:
             except BadRequest as exc:
                 if "can't parse entities" not in str(exc).lower():
                     raise
-                log.error("telegram rejected digest HTML, sending plain text error=%s", exc)
+                log.error("telegram rejected digest HTML, sending plain text",
+                          extra={"chat_id": chat_id, "error": str(exc)})
                 message = await self.bot.send_message(
                     chat_id, _plain(html_text), link_preview_options=NO_PREVIEW, reply_markup=markup
                 )

@@ -43,8 +43,9 @@ class SkippedUpdates:
             return
         update_id = data.get("update_id") if isinstance(data, dict) else None
         kinds = [k for k in data if k != "update_id"] if isinstance(data, dict) else []
-        log.warning("skipped updates that could not be parsed count=%d total=%d last_id=%s kind=%s error=%s",
-                    self._unlogged, self.total, update_id, ",".join(kinds) or "?", exc)  # fmt: skip
+        log.warning("skipped updates that could not be parsed", extra={
+            "count": self._unlogged, "total": self.total, "last_id": update_id, "kind": ",".join(kinds) or "?",
+            "error": str(exc)})
         self._unlogged = 0
         self._logged_at = now
 

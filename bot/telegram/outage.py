@@ -26,11 +26,12 @@ class ApiOutage:
 
     def failed(self, exc: BaseException) -> None:
         if self.since is None:
-            log.warning("telegram unreachable error=%r", exc)
+            log.warning("telegram unreachable", extra={"error": repr(exc)})
             self.since = time.monotonic()
         self.failures += 1
 
     def succeeded(self) -> None:
         if self.since is not None:
-            log.info("telegram is back after %.1f s (%d calls failed)", time.monotonic() - self.since, self.failures)
+            log.info("telegram is back",
+                     extra={"outage_s": round(time.monotonic() - self.since, 1), "failed_calls": self.failures})
             self.since, self.failures = None, 0

@@ -91,7 +91,7 @@ class SharedRateLimiter(BaseRateLimiter[int]):
                     await asyncio.sleep(retry_seconds(exc))  # no shared pause: at least this call waits
                 attempt += 1
                 if attempt > retries:
-                    log.error("telegram flood control: giving up method=%s retries=%d", endpoint, retries)
+                    log.error("telegram flood control: giving up", extra={"method": endpoint, "retries": retries})
                     raise
                 continue
             await self._shared(limiter.sent(chat_id))
@@ -105,7 +105,7 @@ class SharedRateLimiter(BaseRateLimiter[int]):
         except (RedisError, OSError) as exc:
             if not self._outage:
                 self._outage = True
-                log.warning("send budget unavailable, sending unmetered until redis is back error=%s", exc)
+                log.warning("send budget unavailable, sending unmetered until redis is back", extra={"error": str(exc)})
             return False
         if self._outage:
             self._outage = False

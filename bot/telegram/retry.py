@@ -47,7 +47,8 @@ async def persist(call: Callable[[], Awaitable[T]], what: str, *, window: float 
             wait = _retry_after(exc) if isinstance(exc, RetryAfter) else delay
             if time.monotonic() + wait > give_up_at:
                 raise
-            log.info("telegram call failed, retrying what=%s attempt=%d in=%.1fs error=%s", what, attempt, wait, exc)
+            log.info("telegram call failed, retrying",
+                     extra={"what": what, "attempt": attempt, "wait_s": wait, "error": str(exc)})
             await asyncio.sleep(wait)
             delay = min(delay * 2, MAX_DELAY)
             attempt += 1

@@ -39,7 +39,8 @@ async def _edit(message: Message, text: str, markup: InlineKeyboardMarkup | None
             return message
         if not _is_parse_error(exc):
             raise
-        log.error("telegram rejected our HTML, sending plain text error=%s", exc)
+        log.error("telegram rejected our HTML, sending plain text",
+                  extra={"chat_id": message.chat_id, "error": str(exc)})
         result = await message.edit_text(_plain(text), reply_markup=markup, link_preview_options=NO_PREVIEW)
     return result if isinstance(result, Message) else message
 
@@ -60,7 +61,7 @@ async def edit_html(message: Message, text: str, markup: InlineKeyboardMarkup | 
         failure: Exception = exc
     except (NetworkError, RetryAfter) as exc:
         failure = exc
-    log.info("message not editable, sending a new one chat_id=%s error=%s", message.chat_id, failure)
+    log.info("message not editable, sending a new one", extra={"chat_id": message.chat_id, "error": str(failure)})
     target = message.reply_to_message
     sent = await reply_html(target, text, markup) if target else await reply_html(message, text, markup, quote=False)
     await safe(message.delete(), "delete")
@@ -101,7 +102,8 @@ async def reply_html(
         except BadRequest as exc:
             if not _is_parse_error(exc):
                 raise
-            log.error("telegram rejected our HTML, sending plain text error=%s", exc)
+            log.error("telegram rejected our HTML, sending plain text",
+                      extra={"chat_id": message.chat_id, "error": str(exc)})
             return await message.reply_text(_plain(text), **kwargs)  # type: ignore[arg-type]
 
     return await retry.persist(send, "reply")
@@ -126,4 +128,4 @@ async def safe(coro: object, what: str) -> None:
     try:
         await coro  # type: ignore[misc]
     except TelegramError as exc:
-        log.info("best-effort telegram call failed what=%s error=%s", what, exc)
+        log.info("best-effort telegram call failed", extra={"what": what, "error": str(exc)})

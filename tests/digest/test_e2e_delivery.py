@@ -97,7 +97,7 @@ def test_two_processes_send_each_digest_exactly_once(
     fake_telegram.wait_for(lambda calls: len(_digest_sends(fake_telegram)) >= len(chats), timeout=30)
     world.quiesce(ticks=2)  # more ticks, from either process: nothing new may go out
     assert Counter(c.params["chat_id"] for c in _digest_sends(fake_telegram)) == Counter({c: 1 for c in chats})
-    by_process = [p.logs().count("digest sent chat_id=") for p in (bot, worker)]
+    by_process = [p.logs().count('msg="digest sent" chat_id=') for p in (bot, worker)]
     assert sum(by_process) == len(chats) and all(by_process), by_process  # both did part of the work
     assert fake_openai.count == len(TITLES)
     # both stop cleanly on SIGTERM (the fixture's teardown only kills)
@@ -141,7 +141,7 @@ def test_killed_mid_fanout_the_restart_sends_the_rest_without_duplicates(
         duplicates += len(texts) - len(body.parts)
     # A message in flight when the process died may go out twice (sent, not yet recorded): at most one.
     assert duplicates <= 1
-    assert "digest sent chat_id=" in second.logs()
+    assert 'msg="digest sent" chat_id=' in second.logs()
     sends = [c.time for c in fake_telegram.calls_of("sendMessage")]
     print("timeline", [round(t - sends[0], 1) for t in sends])
 
@@ -187,7 +187,7 @@ def test_blocked_chat_is_parked_migrated_group_follows_and_429_pauses_everyone(
     world.quiesce()
     assert len(world.digests(blocked)) == 1
     assert not _store_call(redis_url, lambda s: s.get_settings(blocked)).parked
-    assert "chat parked chat_id=2001" in bot.logs()
+    assert 'msg="chat parked" chat_id=2001' in bot.logs()
 
 
 def test_llm_budget_then_offline_engine_and_feed_text_when_the_article_is_gone(

@@ -21,7 +21,7 @@ def test_big_feed_parse_does_not_delay_another_users_start(
     feed = article_server.add("/big.xml", big_feed(), content_type="application/rss+xml")
     bot = bot_process(CPU_WORKERS="1", DIGEST_WORKER="false")
     fake_telegram.push_command(SUBSCRIBER, "/subscribe", feed)
-    bot.wait_for_log(r"fetch ok url=\S*/big\.xml", timeout=30)  # parsing starts right after this line
+    bot.wait_for_log(r'fetch ok" url=\S*/big\.xml', timeout=30)  # parsing starts right after this line
 
     for n, probe in enumerate(PROBES, 1):
         fake_telegram.push_command(probe, "/start")

@@ -3,11 +3,15 @@ admins, the daily LLM token budgets (real bot processes, fakes, real Redis)."""
 
 from __future__ import annotations
 
+import asyncio
 import re
+import time
 
 import httpx
 import pytest
+from saq.queue.redis import RedisQueue
 
+from bot.digest.jobs import SEND_QUEUE
 from tests.e2e.llm_scripts import responder, seed_summary
 from tests.fakes.article_server import ArticleServer
 from tests.fakes.bot_process import BotProcess
@@ -110,6 +114,32 @@ def test_worker_serves_health_and_metrics(bot_process, fake_telegram: FakeTelegr
     wait_until(answers, 30, "the worker's /healthz")
     assert _get(port, "/readyz").status_code == 200
     assert _metric(port, "newsbot_bot_api_calls_total", method="getMe") >= 1  # its start-up check, counted
+
+
+def test_the_worker_reports_queue_depths(bot_process, redis_url: str) -> None:
+    port = free_port()
+    bot_process(args=("worker",), wait=False, name="worker", METRICS_PORT=str(port))
+
+    def depth() -> float | None:
+        try:
+            text = _get(port, "/metrics").text
+        except httpx.TransportError:
+            return None
+        return _sample(text, "newsbot_queue_jobs", queue=SEND_QUEUE) if "newsbot_queue_jobs{" in text else None
+
+    assert wait_until(lambda: depth() is not None, 30, "the queue depths in /metrics") is not None
+    assert depth() == 0
+
+    async def enqueue_later() -> None:  # a digest due in an hour: waiting in the queue, not run yet
+        queue = RedisQueue.from_url(redis_url, name=SEND_QUEUE)
+        try:
+            await queue.enqueue("send_digest", chat_id=1, day="2026-01-01", key="digest:1:later",
+                                scheduled=int(time.time()) + 3600)  # fmt: skip
+        finally:
+            await queue.disconnect()
+
+    asyncio.run(enqueue_later())
+    wait_until(lambda: depth() == 1, 30, "the waiting job counted")
 
 
 def test_stats_for_admins_only(

@@ -26,6 +26,7 @@ import asyncio
 import copy
 import json
 import math
+import threading
 import time
 from collections import deque
 from collections.abc import Callable
@@ -157,7 +158,16 @@ class FakeOpenAI(ThreadedAiohttpServer):
         self.models = list(models or ["gpt-4o-mini", "fake-model"])
         self.api_key = api_key
         self._responder: Callable[[dict[str, Any]], Any] | None = None
+        self._replying = threading.Event()
+        self._replying.set()
         self._reset_state()
+
+    def pause(self) -> None:
+        """Hold every successful reply (requests are recorded, then wait) until ``resume()``."""
+        self._replying.clear()
+
+    def resume(self) -> None:
+        self._replying.set()
 
     def _reset_state(self) -> None:
         with self._lock:
@@ -388,6 +398,10 @@ class FakeOpenAI(ThreadedAiohttpServer):
                     script = self._fault_as_reply(script, body)
             if script.delay:
                 await asyncio.sleep(script.delay)
+            # Paused: the request stays in flight until resume(), from the test's thread (hence a
+            # threading.Event, polled: an asyncio.Event can't be set from another thread's loop).
+            while not self._replying.is_set():  # noqa: ASYNC110
+                await asyncio.sleep(0.01)
             return await self._respond(request, body, script, seq)
         finally:
             with self._changed:

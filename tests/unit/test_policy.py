@@ -42,7 +42,9 @@ async def test_llm_result_is_used_and_its_invented_quotes_dropped(caplog: pytest
     with caplog.at_level(logging.WARNING, logger="bot.engines.policy"):
         out = await llm_or_extractive("answer", ARTICLE, llm_call=call, extractive=extractive_answer, deadline=5)
     assert out.engine == "llm" and out.quotes == [REAL]
-    assert "dropped unverifiable answer quotes count=1 engine=llm url=https://ex.com/talks" in caplog.text
+    [line] = [r for r in caplog.records if r.getMessage() == "dropped unverifiable quotes"]
+    assert (line.kind, line.count, line.engine, line.url, line.host) == (  # type: ignore[attr-defined]
+        "answer", 1, "llm", "https://ex.com/talks", "ex.com")
 
 
 async def test_llm_error_falls_back_and_says_why(caplog: pytest.LogCaptureFixture) -> None:
@@ -52,7 +54,8 @@ async def test_llm_error_falls_back_and_says_why(caplog: pytest.LogCaptureFixtur
     with caplog.at_level(logging.WARNING, logger="bot.engines.policy"):
         out = await llm_or_extractive("answer", ARTICLE, llm_call=call, extractive=extractive_answer, deadline=5)
     assert out.engine == "extractive" and out.quotes == [REAL]
-    assert "llm answer failed, using extractive engine reason=llm_error detail=APIConnectionError" in caplog.text
+    [line] = [r for r in caplog.records if r.getMessage() == "llm failed, using extractive engine"]
+    assert (line.kind, line.reason, line.detail) == ("answer", "llm_error", "APIConnectionError")  # type: ignore[attr-defined]
 
 
 async def test_deadline_falls_back_in_time(caplog: pytest.LogCaptureFixture) -> None:
@@ -69,7 +72,8 @@ async def test_deadline_falls_back_in_time(caplog: pytest.LogCaptureFixture) -> 
     with caplog.at_level(logging.WARNING, logger="bot.engines.policy"):
         out = await llm_or_extractive("summary", ARTICLE, llm_call=call, extractive=extractive_answer, deadline=0.1)
     assert out.engine == "extractive" and cut_short.is_set()  # the deadline cancelled the LLM call
-    assert "llm summary failed, using extractive engine reason=timeout" in caplog.text
+    [line] = [r for r in caplog.records if r.getMessage() == "llm failed, using extractive engine"]
+    assert (line.kind, line.reason) == ("summary", "timeout")  # type: ignore[attr-defined]
 
 
 async def test_without_llm_the_extractive_engine_answers() -> None:

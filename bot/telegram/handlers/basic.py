@@ -55,7 +55,7 @@ async def allowlist_gate(update: Update, context: NewsContext) -> None:
     user_id = messages.user_id_of(update)
     if context.access.admits(user_id):
         return
-    log.info("update refused by allowlist user_id=%s", user_id)
+    log.info("update refused by allowlist", extra={"user_id": user_id})
     refusal = t("NOT_ALLOWED", messages.app_language(update))
     if update.callback_query:
         await update.callback_query.answer(refusal, show_alert=True)
@@ -80,8 +80,8 @@ def _note_blocked(update: object, context: NewsContext) -> None:
         seen.clear()
     if chat is not None:
         seen.add(chat.id)
-    log.info("chat unreachable (blocked, deactivated or kicked) chat_id=%s error=%s",
-             chat.id if chat else None, context.error)  # fmt: skip
+    log.info("chat unreachable (blocked, deactivated or kicked)",
+             extra={"chat_id": chat.id if chat else None, "error": str(context.error)})
 
 
 async def on_error(update: object, context: NewsContext) -> None:
@@ -99,7 +99,7 @@ async def on_error(update: object, context: NewsContext) -> None:
     if error is not None and retry.transient(error):
         # the outage itself is logged where calls fail (one line at its start, one at its end)
         if isinstance(update, Update):
-            log.info("update not answered, telegram unreachable update_id=%s", update.update_id)
+            log.info("update not answered, telegram unreachable", extra={"update_id": update.update_id})
         return
     log.error("unhandled error in handler", exc_info=error)
     await _apologize(update, "INTERNAL_ERROR")

@@ -58,7 +58,7 @@ async def opml_document(update: Update, context: NewsContext) -> None:
         await sender.reply_html(message, render.render_error(reason(exc.reason, lang)))
         return
     except TelegramError as exc:
-        log.warning("opml download failed error=%s", exc)
+        log.warning("opml download failed", extra={"chat_id": message.chat_id, "error": str(exc)})
         await sender.reply_html(message, render.render_error(t("OPML_DOWNLOAD_FAILED", lang)))
         return
     if not opml.feeds:

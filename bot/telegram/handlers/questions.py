@@ -90,7 +90,8 @@ async def _streamed_answer(context: NewsContext, asked: Question, lang: str, rep
 
 async def _send_answer(context: NewsContext, reply: Reply, lang: str, reply_to: Message, key: str) -> None:
     sent = await sender.reply_html(reply_to, _render_reply(reply, lang))
-    log.info("answer sent chat_id=%s engine=%s found=%s", reply_to.chat_id, reply.answer.engine, reply.answer.found)
+    log.info("answer sent", extra={"chat_id": reply_to.chat_id, "engine": reply.answer.engine,
+                                   "found": reply.answer.found})  # fmt: skip
     await context.conversations.link(reply_to.chat_id, sent.message_id, key)
 
 
