@@ -3,6 +3,8 @@ and no "⏳ Reading …" placeholder stays on screen."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.e2e.llm_scripts import PUTIN_QUOTE
@@ -33,13 +35,16 @@ def placeholders(fake: FakeTelegram, chat: int) -> list[StoredMessage]:
 def test_final_edit_failures_are_retried(
     bot_process, fake_telegram: FakeTelegram, article_server: ArticleServer, status: int, description: str, times: int
 ) -> None:
-    bot_process(env=NO_LLM)
+    bot = bot_process(env=NO_LLM)
     retry_after = 1 if status == 429 else None
     fake_telegram.fail_next("editMessageText", status, description, retry_after=retry_after, times=times)
     fake_telegram.push_message(CHAT, article_server.url("/seed.html"))
     [summary] = summaries(fake_telegram, CHAT)
     assert summary.edits and summary.edits[0].startswith("⏳")  # the placeholder, edited in place
     assert not placeholders(fake_telegram, CHAT)
+    # the retries are one log line, once the edit went through, not one per attempt
+    bot.wait_for_log(r"went through after retries what=edit attempts=\d+")
+    assert len(re.findall(r"telegram call .*what=edit", bot.logs())) == 1
 
 
 def test_user_deleted_their_message_before_the_reply(
