@@ -10,6 +10,7 @@ import pytest
 from tests.e2e.llm_scripts import PUTIN_QUOTE
 from tests.fakes.article_server import ArticleServer
 from tests.fakes.telegram_api import FakeTelegram, StoredMessage
+from tests.fakes.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -71,3 +72,29 @@ def test_placeholder_deleted_while_the_summary_is_made(
     [summary] = summaries(fake_telegram, CHAT)
     assert summary.message_id != placeholder.message_id
     assert not placeholders(fake_telegram, CHAT)
+
+
+def test_placeholder_too_old_to_edit_is_replaced(
+    bot_process, fake_telegram: FakeTelegram, article_server: ArticleServer
+) -> None:
+    article_server.delay("/seed.html", 1.0)
+    bot_process(env=NO_LLM)
+    fake_telegram.fail_next("editMessageText", 400, "Bad Request: message can't be edited")
+    fake_telegram.push_message(CHAT, article_server.url("/seed.html"))
+    [summary] = summaries(fake_telegram, CHAT)
+    assert not summary.edits  # a new message, not the placeholder edited
+    wait_until(lambda: not placeholders(fake_telegram, CHAT), 10, "the placeholder to be deleted")
+
+
+def test_summary_made_while_the_bot_api_is_down_is_delivered_when_it_returns(
+    bot_process, fake_telegram: FakeTelegram, article_server: ArticleServer
+) -> None:
+    article_server.delay("/seed.html", 1.0)
+    bot_process(env=NO_LLM)
+    fake_telegram.push_message(CHAT, article_server.url("/seed.html"))
+    fake_telegram.wait_for_messages(CHAT, 1, timeout=15, predicate=lambda m: m.plain_text.startswith("⏳"))
+    fake_telegram.fail_next("*", 502, "Bad Gateway", times=6)  # every call, polling and the final edit
+    [summary] = summaries(fake_telegram, CHAT)
+    assert summary.edits and summary.edits[0].startswith("⏳")
+    assert not placeholders(fake_telegram, CHAT)
+    assert len([c for c in fake_telegram.errors if c.status == 502]) == 6  # the outage did happen
