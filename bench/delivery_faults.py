@@ -241,7 +241,7 @@ class Bench:
                 self.link_case("429 x4 on sendMessage (limiter retries 3)", 112,
                                lambda: tg.fail_next("sendMessage", 429, "Too Many Requests: retry after 1",
                                                     retry_after=1, times=4)),
-            ]
+            ]  # fmt: skip
             blocked = self.blocked(113, bot)
         finally:
             bot.stop()
@@ -274,8 +274,10 @@ class Bench:
         calls = [c for c in self.tg.calls if c.params.get("chat_id") == chat]
         lines = [line for line in bot.logs().splitlines() if "blocked" in line.lower()]
         tracebacks = bot.logs().count("Traceback")
-        return (f"3 links from a user who blocked the bot: {len(calls)} calls for the chat, {len(lines)} log "
-                f"line(s) about it, {tracebacks} tracebacks in the log")
+        return (
+            f"3 links from a user who blocked the bot: {len(calls)} calls for the chat, {len(lines)} log "
+            f"line(s) about it, {tracebacks} tracebacks in the log"
+        )
 
     # -- LLM faults ---------------------------------------------------------------------------------
 
@@ -295,8 +297,9 @@ class Bench:
                 self.llm_case("500 on every request", 201, lambda n: Fault("500")),
                 self.llm_case("hangs (timeout 3 s, 1 retry)", 202, lambda n: Fault("hang", seconds=60)),
                 self.llm_case("garbage instead of JSON", 203, lambda n: Fault("garbage")),
-                self.llm_case("429 retry-after 1 s, then fine", 204,
-                              lambda n: Fault("429", retry_after=1) if n == 1 else None),
+                self.llm_case(
+                    "429 retry-after 1 s, then fine", 204, lambda n: Fault("429", retry_after=1) if n == 1 else None
+                ),
                 self.llm_case("truncated output (finish_reason length)", 205, lambda n: Fault("length")),
                 self.llm_case("empty choices", 206, lambda n: Reply(EMPTY_CHOICES)),
                 self.llm_case("valid JSON, wrong schema", 207, lambda n: {"title": "x", "points": [1, 2]}),
