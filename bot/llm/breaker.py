@@ -12,6 +12,8 @@ import logging
 import time
 from collections.abc import Callable
 
+from bot import metrics
+
 log = logging.getLogger(__name__)
 
 
@@ -45,6 +47,7 @@ class CircuitBreaker:
         if self._opened_at is not None:
             log.warning("llm circuit closed, the llm answers again outage_s=%.0f", self.clock() - self._opened_at)
             self._opened_at = None
+            metrics.llm_circuit(False)
 
     def failed(self) -> None:
         self.failures += 1
@@ -55,6 +58,7 @@ class CircuitBreaker:
             self._opened_at = self.clock()
             self._retry_at = self._opened_at + self.cooldown
             self.opened += 1
+            metrics.llm_circuit(True)
             log.warning("llm circuit open, answering extractively failures=%d cooldown_s=%.0f",
                         self.failures, self.cooldown)  # fmt: skip
 
