@@ -12,7 +12,7 @@ how many calls the bot made for that chat after the 403, and its log lines about
 Articles are served after 1 s so that every summary goes through the ⏳ placeholder (a summary ready
 within the bot's grace of 0.3 s is sent in one call and has no edit to fail).
 
-Usage: .venv/bin/python bench/delivery_faults.py [--only telegram|llm]
+Usage: .venv/bin/python bench/delivery_faults.py [--only telegram|streamed|llm]
 """
 
 from __future__ import annotations
@@ -255,12 +255,47 @@ class Bench:
             bot.stop()
         return out, blocked
 
-    def user_message_deleted(self, chat: int) -> Outcome:
+    def run_streamed(self) -> list[Outcome]:
+        """Faults on a private chat's LLM summary streamed into a draft (where streaming exists;
+        elsewhere the same summary goes through the placeholder): the final message is a send."""
+        tg = self.tg
+        self.llm.chunk_delay = 0.1  # the summary streams for a moment, in a few draft updates
+        bot = self.start_bot("telegram-faults-streamed")
+        try:
+            return [
+                self.link_case("streamed: 500 x2 on the final sendMessage", 301,
+                               lambda: tg.fail_next("sendMessage", 500, "Internal Server Error", times=2)),
+                self.link_case("streamed: 429 x4 on the final sendMessage", 302,
+                               lambda: tg.fail_next("sendMessage", 429, "Too Many Requests: retry after 1",
+                                                    retry_after=1, times=4)),
+                self.link_case("streamed: Bot API down 4 s mid-stream", 303,
+                               during=lambda chat: (self.first_draft(chat), tg.down_for(4.0))),
+                self.user_message_deleted(304, "streamed: user's message deleted before the reply"),
+                # last: a refused draft may turn drafts off for the process
+                self.link_case("streamed: drafts refused (400)", 305,
+                               lambda: tg.fail_next("sendMessageDraft", 400, "Bad Request: TEXTDRAFT_PEER_INVALID",
+                                                    times=3)),
+            ]  # fmt: skip
+        finally:
+            self.llm.chunk_delay = 0.0
+            bot.stop()
+
+    def first_draft(self, chat: int) -> None:
+        """Wait for the chat's first draft with summary text (the ⏳ one comes before the LLM writes)."""
+        deadline = time.monotonic() + CASE_TIMEOUT
+        while (
+            time.monotonic() < deadline
+            and not any(not d["plain_text"].startswith("⏳") for d in self.tg.drafts(chat))
+            and not self.reply_time(chat, 0.0, PUTIN_QUOTE)
+        ):  # no streaming here: the summary came whole
+            time.sleep(0.01)
+
+    def user_message_deleted(self, chat: int, name: str = "user's message deleted before the reply") -> Outcome:
         url = self.article(f"Tg{chat}day")
         pushed = time.monotonic()
         sent = self.tg.push_message(chat, url)
         self.tg.delete_message(chat, sent["message_id"])
-        return self.measure("user's message deleted before the reply", chat, pushed)
+        return self.measure(name, chat, pushed)
 
     def question_case(self, chat: int) -> Outcome:
         self.link_case("(setup)", chat)
@@ -342,18 +377,20 @@ def show(title: str, rows: list[Outcome]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--only", choices=("telegram", "llm"))
+    parser.add_argument("--only", choices=("telegram", "streamed", "llm"))
     args = parser.parse_args()
     redis = RedisServer().start()
     try:
         with FaultyTelegram() as tg, FaultyOpenAI() as llm, ArticleServer() as pages:
             tg.set_flood_limits(per_chat_per_second=1, overall_per_second=30, group_per_minute=20)
             bench = Bench(tg, llm, pages, redis)
-            if args.only != "llm":
+            if args.only in (None, "telegram"):
                 rows, blocked = bench.run_telegram()
                 show("Telegram faults", rows)
                 print(f"  (not deliverable) {blocked}")
-            if args.only != "telegram":
+            if args.only in (None, "streamed"):
+                show("Telegram faults on a streamed summary", bench.run_streamed())
+            if args.only in (None, "llm"):
                 show("LLM faults (LLM_TIMEOUT=3, LLM_MAX_RETRIES=1)", bench.run_llm())
     finally:
         redis.cleanup()
