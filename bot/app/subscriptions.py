@@ -173,6 +173,8 @@ class Subscriptions:
     @needs_store
     async def subscribe(self, chat_id: int, target: Target, language: str | None) -> Outcome:
         """Fetch and check the feed, then follow it. ``language``: the user's, for a first digest."""
+        # the store first: with Redis down the answer is "try again in a minute" before any fetch
+        first = not await self.store.list(chat_id)
         try:
             if target.exact:
                 found = await self.poller.check(target.address, fallback_title=target.fallback_title)
@@ -185,16 +187,16 @@ class Subscriptions:
         except NewsbotError as exc:
             log.info("subscribe refused", extra={"chat_id": chat_id, "reason": exc.code, "detail": exc.detail})
             return Refused(exc.reason, "check")
-        return await self._add(chat_id, found, target.title, language)
+        return await self._add(chat_id, found, target.title, language, first=first)
 
     async def _offer(self, links: list[tuple[str, str]]) -> Choices:
         options = [{"url": url, "title": title or host(url)} for url, title in links]
         token = await self.runs.save_choice(options)
         return Choices(token, [option["title"] for option in options])
 
-    async def _add(self, chat_id: int, found: FoundFeed, title: str | None, language: str | None) -> Outcome:
+    async def _add(self, chat_id: int, found: FoundFeed, title: str | None, language: str | None, *,
+                   first: bool) -> Outcome:  # fmt: skip
         name = title or found.title or host(found.url)
-        first = not await self.store.list(chat_id)
         try:
             added = await self.store.add(chat_id, found.url, name)  # durable before we say so
         except SubscriptionLimitError as exc:

@@ -12,6 +12,8 @@ import logging
 import time
 from collections.abc import Callable
 
+from bot import metrics
+
 log = logging.getLogger(__name__)
 
 
@@ -46,6 +48,7 @@ class CircuitBreaker:
             log.warning("llm circuit closed, the llm answers again",
                         extra={"outage_s": round(self.clock() - self._opened_at)})
             self._opened_at = None
+            metrics.llm_circuit(False)
 
     def failed(self) -> None:
         self.failures += 1
@@ -56,6 +59,7 @@ class CircuitBreaker:
             self._opened_at = self.clock()
             self._retry_at = self._opened_at + self.cooldown
             self.opened += 1
+            metrics.llm_circuit(True)
             log.warning("llm circuit open, answering extractively",
                         extra={"failures": self.failures, "cooldown_s": self.cooldown})
 

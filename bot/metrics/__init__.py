@@ -26,6 +26,8 @@ LLM_LATENCY = Histogram("newsbot_llm_latency_seconds", "LLM API call latency", [
                         buckets=(0.25, 0.5, 1, 2, 4, 8, 15, 30, 60))  # fmt: skip
 FALLBACKS = Counter("newsbot_llm_fallbacks", "Answers the extractive engine gave instead of the LLM",
                     ["kind", "reason"])  # fmt: skip
+LLM_CIRCUIT_OPEN = Gauge("newsbot_llm_circuit_open", "1 while the LLM circuit breaker is open (answers are extractive)")
+LLM_CIRCUIT_OPENED = Counter("newsbot_llm_circuit_opened", "Times the LLM circuit breaker opened")
 BUDGET_EXCEEDED = Counter("newsbot_llm_budget_exceeded", "LLM calls refused by a daily token budget", ["scope"])
 CPU_JOBS = Gauge("newsbot_cpu_jobs", "CPU-pool jobs running or waiting for a worker")
 BOT_API_CALLS = Counter("newsbot_bot_api_calls", "Telegram Bot API calls", ["method"])
@@ -151,6 +153,12 @@ def release_tokens(hold: TokenHold | None) -> None:
 def fallback(kind: str, reason: str) -> None:
     FALLBACKS.labels(kind, reason).inc()
     _daily("fallbacks")
+
+
+def llm_circuit(is_open: bool) -> None:
+    LLM_CIRCUIT_OPEN.set(1 if is_open else 0)
+    if is_open:
+        LLM_CIRCUIT_OPENED.inc()
 
 
 def budget_exceeded(scope: str) -> None:

@@ -1,8 +1,8 @@
 """Redis outages degrade the bot instead of breaking it.
 
-Every Redis call goes through a `RedisGuard`: on a connection error it logs the outage once,
-skips Redis for a moment (so a dead server doesn't add a connect timeout to every request), then
-tries again and logs the recovery with the outage's duration. Callers pick what an outage means:
+Every Redis call goes through a `RedisGuard`: on a connection error it reports the outage (to the
+process's `RedisOutage`, which logs its start and end once), skips Redis for a moment (so a dead
+server doesn't add a connect timeout to every request), then tries again. Callers pick what an outage means:
 
 * ``call``: a cache read or a best-effort write; the caller's default stands in for the result.
 * ``write``: a write the user is told about; False when it was not saved.
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import logging
 import math
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -23,7 +22,7 @@ from typing import Concatenate, ParamSpec, Protocol, TypeVar
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-log = logging.getLogger(__name__)
+from bot.store.outage import PROCESS_OUTAGE, RedisOutage
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -36,11 +35,11 @@ class StoreUnavailable(Exception):
 
 
 class RedisGuard:
-    def __init__(self, *, pause: float = 1.0) -> None:
+    def __init__(self, *, pause: float = 1.0, outage: RedisOutage = PROCESS_OUTAGE) -> None:
         self.pause = pause
+        self.outage = outage
         self.down = False
         self._retry_at = 0.0
-        self._down_since = 0.0
 
     @classmethod
     def off(cls) -> RedisGuard:
@@ -84,17 +83,13 @@ class RedisGuard:
         self._succeeded()
 
     def _failed(self, exc: BaseException) -> None:
-        now = time.monotonic()
-        if not self.down:
-            log.error("redis unavailable, continuing without it", extra={"error": repr(exc)})
-            self._down_since = now
+        self.outage.failed(exc, "store")
         self.down = True
-        self._retry_at = now + self.pause
+        self._retry_at = time.monotonic() + self.pause
 
     def _succeeded(self) -> None:
-        if self.down:
-            log.info("redis is back", extra={"outage_s": round(time.monotonic() - self._down_since, 1)})
-            self.down = False
+        self.down = False
+        self.outage.succeeded()
 
 
 class Guarded(Protocol):

@@ -24,6 +24,8 @@ from telegram.ext import BaseRateLimiter
 from bot.config import Settings
 from bot.digest.limiter import SendLimiter
 from bot.services import send_limiter
+from bot.store.guard import OUTAGE_ERRORS
+from bot.store.outage import PROCESS_OUTAGE, RedisOutage
 from bot.store.redis import connect
 from bot.telegram.digest_sender import retry_seconds
 
@@ -53,11 +55,12 @@ class SharedRateLimiter(BaseRateLimiter[int]):
     """``BaseRateLimiter`` on the shared ``SendLimiter``; ``rate_limit_args`` (an int) overrides
     the number of retries after a 429 for one call."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, outage: RedisOutage = PROCESS_OUTAGE) -> None:
         self.settings = settings
         self.max_retries = settings.send_max_retries
         self.limiter: SendLimiter | None = None
-        self._outage = False  # Redis unreachable: replies go out unmetered rather than not at all
+        self.outage = outage  # Redis unreachable: replies go out unmetered rather than not at all
+        self._refused = False  # Redis answers, but refuses the budget's commands
 
     async def initialize(self) -> None:
         self.limiter = send_limiter(self.settings, connect(self.settings.redis_url))
@@ -98,16 +101,18 @@ class SharedRateLimiter(BaseRateLimiter[int]):
             return result
 
     async def _shared(self, step: Coroutine[Any, Any, Any]) -> bool:
-        """Run one step of the shared budget; while Redis is down, go on without it (and say so once):
-        a reply sent without the shared count beats no reply at all."""
+        """Run one step of the shared budget; while Redis is down, go on without it (the outage is
+        logged once, for the whole process): a reply sent without the shared count beats no reply at all."""
         try:
             await step
-        except (RedisError, OSError) as exc:
-            if not self._outage:
-                self._outage = True
-                log.warning("send budget unavailable, sending unmetered until redis is back", extra={"error": str(exc)})
+        except OUTAGE_ERRORS as exc:
+            self.outage.failed(exc, "send budget")
             return False
-        if self._outage:
-            self._outage = False
-            log.info("send budget back")
+        except RedisError as exc:
+            if not self._refused:
+                self._refused = True
+                log.warning("send budget unavailable, sending unmetered error=%s", exc)
+            return False
+        self._refused = False
+        self.outage.succeeded()
         return True

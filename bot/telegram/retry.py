@@ -34,21 +34,30 @@ def transient(exc: BaseException) -> bool:
 
 async def persist(call: Callable[[], Awaitable[T]], what: str, *, window: float = WINDOW) -> T:
     """``call()``, retried on transient failures until ``window`` seconds have passed; the last
-    failure is raised. A timed-out send may have arrived: a repeat beats a lost reply."""
-    give_up_at = time.monotonic() + window
+    failure is raised. A timed-out send may have arrived: a repeat beats a lost reply. A call that
+    needed retries is one log line, when it went through or was given up, not one per attempt
+    (an outage behind the failures is logged where calls fail, see ``bot.telegram.outage``)."""
+    started = time.monotonic()
+    give_up_at = started + window
     delay = FIRST_DELAY
     attempt = 1
     while True:
         try:
-            return await call()
+            result = await call()
         except (RetryAfter, NetworkError) as exc:
             if not transient(exc):
                 raise
             wait = _retry_after(exc) if isinstance(exc, RetryAfter) else delay
             if time.monotonic() + wait > give_up_at:
+                log.warning("telegram call failed, giving up", extra={
+                    "what": what, "attempts": attempt, "after_s": round(time.monotonic() - started, 1),
+                    "error": str(exc)})  # fmt: skip
                 raise
-            log.info("telegram call failed, retrying",
-                     extra={"what": what, "attempt": attempt, "wait_s": wait, "error": str(exc)})
             await asyncio.sleep(wait)
             delay = min(delay * 2, MAX_DELAY)
             attempt += 1
+            continue
+        if attempt > 1:
+            log.info("telegram call went through after retries", extra={
+                "what": what, "attempts": attempt, "after_s": round(time.monotonic() - started, 1)})  # fmt: skip
+        return result
