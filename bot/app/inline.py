@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from bot.app.summaries import Summaries
 from bot.errors import NewsbotError
+from bot.logs import url_fields
 from bot.net.urls import host_of, parse_user_url
 from bot.pipeline import TEXT_PREFIX, SummaryResult
 from bot.store.limits import Verdict
@@ -173,7 +174,7 @@ class InlineSummaries:
             return Failed(error.reason, url)
         if isinstance(error, TimeoutError):
             return Failed(None, url)
-        log.error("inline summary failed url=%s", url, exc_info=error)
+        log.error("inline summary failed", extra=url_fields(url), exc_info=error)
         return Failed(None, url)
 
     async def url_of_token(self, token: str) -> tuple[str, str] | None:

@@ -153,7 +153,7 @@ class Summaries:
             async with asyncio.timeout(self.deadline):
                 return await self.pipeline.summarize_pdf(data, name=name, language=language)
         except TimeoutError:
-            log.warning("summary deadline exceeded pdf=%s", name)
+            log.warning("summary deadline exceeded", extra={"pdf": name})
             raise
 
     async def ready_link(self, url: str, language: str) -> SummaryResult | None:

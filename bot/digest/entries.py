@@ -110,7 +110,7 @@ class EntrySummarizer:
             return EntryText("", None, "none"), NO_LINE_TTL
         except Exception:
             # Cached like any failure, so the chats that share this story don't each hit (and log) it.
-            log.exception("digest entry article crashed url=%s", story.url)
+            log.exception("digest entry article crashed", extra=url_fields(story.url))
             return EntryText("", None, "none"), NO_LINE_TTL
         await self.pipeline.cache.remember_url(article_key, normalize_url(story.url))
         summary: Summary | None = None

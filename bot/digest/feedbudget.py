@@ -43,8 +43,8 @@ class FeedByteBudget:
                 continue
             share = await self.store.chat_share(chat, now)
             if share >= self.per_chat_day and await self.store.mark_over(chat, now):
-                log.warning("chat over its daily feed bytes, its feeds are skipped until tomorrow (UTC) "
-                            "chat_id=%s bytes=%d limit=%d", chat, share, self.per_chat_day)  # fmt: skip
+                log.warning("chat over its daily feed bytes, its feeds are skipped until tomorrow (UTC)",
+                            extra={"chat_id": chat, "bytes": share, "limit": self.per_chat_day})  # fmt: skip
 
     async def is_over(self, chat_id: int, now: datetime) -> bool:
         return await self.store.is_over(chat_id, now)

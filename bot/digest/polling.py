@@ -148,7 +148,7 @@ class FeedPoller:
             if isinstance(result, BaseException) and not isinstance(result, Exception):
                 raise result  # cancellation: not a feed's failure
             if isinstance(result, Exception):
-                log.warning("feed refresh failed, using stored items url=%s error=%r", url, result)
+                log.warning("feed refresh failed, using stored items", extra={**url_fields(url), "error": repr(result)})
 
     async def _poll(self, url: str, now: datetime) -> FeedState:
         states = self.states
@@ -180,7 +180,7 @@ class FeedPoller:
         except Exception:
             # A bug met by a hostile feed: this feed backs off like any failing one, and the digests
             # of every chat following it go on without it. Logged here, once per poll.
-            log.exception("feed poll crashed url=%s", url)
+            log.exception("feed poll crashed", extra=url_fields(url))
             return await states.record_failure(url, now=now, error="bug: unexpected error")
         if previous.reported:
             log.info("feed works again", extra=url_fields(url))

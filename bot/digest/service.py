@@ -25,6 +25,7 @@ from bot.digest.limiter import SendLimiter
 from bot.digest.polling import FeedPoller
 from bot.digest.render import DigestWords, render_digest, render_empty
 from bot.digest.schedule import is_due, local_day
+from bot.logs import url_fields
 from bot.models import Body, Entry, FeedItem, Part, item_time
 from bot.render import esc
 from bot.store.chats import ChatStore
@@ -169,7 +170,7 @@ class DigestService:
         try:
             return await self.summarizer.text(story, language, now)
         except Exception:
-            log.exception("digest entry failed, shown without a summary url=%s", story.url)
+            log.exception("digest entry failed, shown without a summary", extra=url_fields(story.url or ""))
             try:
                 return EntryText(feed_text(story), None, "feed")
             except Exception:

@@ -56,7 +56,7 @@ async def follow_tick(ctx: FollowContext) -> dict[str, int]:
 async def check_story(ctx: FollowContext, *, story: str) -> str:
     async with heartbeat(ctx["job"]):
         outcome = await _service(ctx).check(story)
-    log.debug("check_story key=%s outcome=%s", story, outcome)
+    log.debug("check_story", extra={"key": str(story), "outcome": str(outcome)})
     return outcome
 
 
@@ -83,7 +83,7 @@ class FollowJobs:
             "send_updates", timeout=SEND_TIMEOUT, retries=3, retry_delay=2.0,
         )  # fmt: skip
         if checks or sends:
-            log.info("follow tick now=%s checks=%d sends=%d", now.isoformat(timespec="seconds"), checks, sends)
+            log.info("follow tick", extra={"now": now.isoformat(timespec="seconds"), "checks": checks, "sends": sends})
         return {"checks": checks, "sends": sends}
 
     async def _enqueue(self, jobs: list[dict[str, Any]], function: str, **options: Any) -> int:
@@ -113,7 +113,7 @@ class FollowJobs:
         for queue in (self.tick_queue, self.work_queue):
             await queue.connect()
         self._tasks = [asyncio.create_task(w.start(), name=f"saq-{w.queue.name}") for w in self.workers]
-        log.info("follow workers started queues=%s,%s", TICK_QUEUE, WORK_QUEUE)
+        log.info("follow workers started", extra={"queues": f"{TICK_QUEUE},{WORK_QUEUE}"})
 
     async def stop(self) -> None:
         await asyncio.gather(*(worker.stop() for worker in self.workers), return_exceptions=True)

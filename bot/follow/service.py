@@ -102,7 +102,7 @@ class FollowService:
         story = Story(key=key, url=article.final_url or article.url, title=article.title,
                       paragraphs=article.paragraphs, text_hash=article.text_hash, started=now)  # fmt: skip
         await self.store.follow(chat_id, story, now, now + interval_at(timedelta(0)))
-        log.info("story followed chat_id=%s key=%s", chat_id, key)
+        log.info("story followed", extra={"chat_id": chat_id, "key": key})
         return Following(key, article.title or article.link, story.url)
 
     # -- checking -----------------------------------------------------------------------------------
@@ -137,11 +137,11 @@ class FollowService:
             fetched = await self.pipeline.fetcher.fetch(story.url, headers=_conditional(story))
             if fetched.status == 304:
                 await self.store.record(story, next_check=following)
-                log.info("followed story not modified key=%s", story.key)
+                log.info("followed story not modified", extra={"key": story.key})
                 return "not-modified"
             article = await extract_article(fetched, url=story.url)
         except NewsbotError as exc:
-            log.info("followed story check failed key=%s code=%s", story.key, exc.code)
+            log.info("followed story check failed", extra={"key": story.key, "code": exc.code})
             await self.store.record(story, next_check=following)
             return "failed"
         story.etag = fetched.headers.get("etag", "")
@@ -154,7 +154,7 @@ class FollowService:
         story.paragraphs, story.text_hash, story.title = article.paragraphs, article.text_hash, article.title
         if not change.material:
             await self.store.record(story, next_check=following)
-            log.info("followed story changed, nothing material key=%s", story.key)
+            log.info("followed story changed, nothing material", extra={"key": story.key})
             return "immaterial"
         story.version += 1
         story.last_change = now
@@ -162,8 +162,9 @@ class FollowService:
         update = update_of(story.key, story.version, story.url, change)
         updates = await self._per_follower(update, fans, old_title, old, article)
         await self.store.record(story, next_check=following, updates=updates, deliver_at=now)
-        log.info("followed story changed key=%s version=%d added=%d removed=%d followers=%d", story.key,
-                 story.version, len(change.added), len(change.removed), len(fans))  # fmt: skip
+        log.info("followed story changed",
+                 extra={"key": story.key, "version": story.version, "added": len(change.added),
+                        "removed": len(change.removed), "followers": len(fans)})  # fmt: skip
         return "changed"
 
     async def language(self, chat_id: int) -> str:
@@ -186,7 +187,7 @@ class FollowService:
                         language=language, token_budget=self.settings.llm_article_token_budget,
                     )  # fmt: skip
             except (NewsbotError, TimeoutError) as exc:
-                log.info("what's new by llm failed, offline view key=%s error=%s", update.key, exc)
+                log.info("what's new by llm failed, offline view", extra={"key": update.key, "error": str(exc)})
         return {chat: replace(update, whats_new=texts.get(languages[chat], "")) for chat in fans}
 
     async def changes(self, old_title: str, old: list[str], new: Article) -> Change:
@@ -234,9 +235,9 @@ class FollowService:
                 await self.store.delivered(chat_id, list(inbox))
                 return "gone"
             except RejectedMessage as exc:
-                log.error("telegram refused a follow update chat_id=%s error=%s", chat_id, exc)
+                log.error("telegram refused a follow update", extra={"chat_id": chat_id, "error": str(exc)})
             await self.store.delivered(chat_id, list(inbox))
-            log.info("follow update sent chat_id=%s updates=%d", chat_id, len(updates))
+            log.info("follow update sent", extra={"chat_id": chat_id, "updates": len(updates)})
             return "sent"
         finally:
             with contextlib.suppress(LockNotOwnedError):

@@ -133,14 +133,15 @@ class Draft:
             await self.bot.send_message_draft(self.chat_id, self.draft_id, text, parse_mode=ParseMode.HTML)
         except (BadRequest, EndPointNotFound) as exc:
             if "can't parse entities" in str(exc).lower():
-                log.error("telegram rejected our draft HTML error=%s", exc)
+                log.error("telegram rejected our draft HTML", extra={"error": str(exc)})
                 return  # this state is skipped; the next one (and the final message) still go
-            log.warning("telegram rejects message drafts; replies use placeholders from now on error=%s", exc)
+            log.warning("telegram rejects message drafts; replies use placeholders from now on",
+                        extra={"error": str(exc)})
             SUPPORT.rejected = True
             self.rejected.set()
             return
         except TelegramError as exc:
-            log.info("draft update failed chat_id=%s error=%s", self.chat_id, exc)  # the next one may pass
+            log.info("draft update failed", extra={"chat_id": self.chat_id, "error": str(exc)})  # the next one may pass
             return
         self._sent = text
         self.updates += 1

@@ -111,7 +111,7 @@ class SharedRateLimiter(BaseRateLimiter[int]):
         except RedisError as exc:
             if not self._refused:
                 self._refused = True
-                log.warning("send budget unavailable, sending unmetered error=%s", exc)
+                log.warning("send budget unavailable, sending unmetered", extra={"error": str(exc)})
             return False
         self._refused = False
         self.outage.succeeded()

@@ -81,7 +81,7 @@ async def edit_inline_html(bot: Bot, inline_message_id: str, text: str, markup: 
                 return
             if not _is_parse_error(exc):
                 raise
-            log.error("telegram rejected our HTML, sending plain text error=%s", exc)
+            log.error("telegram rejected our HTML, sending plain text", extra={"error": str(exc)})
             await bot.edit_message_text(_plain(text), inline_message_id=inline_message_id, reply_markup=markup,
                                         link_preview_options=NO_PREVIEW)  # fmt: skip
 

@@ -39,7 +39,7 @@ async def pdf_document(update: Update, context: NewsContext) -> None:
     try:
         data = bytes(await (await document.get_file()).download_as_bytearray())
     except TelegramError as exc:
-        log.warning("pdf download failed error=%s", exc)
+        log.warning("pdf download failed", extra={"error": str(exc)})
         await sender.reply_html(message, render.render_error(t("PDF_DOWNLOAD_FAILED", language)))
         return
     if not summaries.pdf_fits(len(data)):  # the size Telegram gave may be missing or wrong

@@ -23,7 +23,7 @@ async def inline_query(update: Update, context: NewsContext) -> None:
     offer = await context.inline.offer(query.query, messages.limit_subject(update), language)
     answer = inline_results.answer(offer, language, context.bot.username)
     await answer_inline(update, answer)
-    log.info("inline query answered offer=%s", type(offer).__name__.lower())
+    log.info("inline query answered", extra={"offer": type(offer).__name__.lower()})
 
 
 async def answer_inline(update: Update, answer: inline_results.Answer) -> None:
@@ -34,7 +34,7 @@ async def answer_inline(update: Update, answer: inline_results.Answer) -> None:
     try:
         await query.answer(answer.results, cache_time=answer.cache_time, is_personal=True)
     except BadRequest as exc:
-        log.info("inline query not answered query_id=%s error=%s", query.id, exc)
+        log.info("inline query not answered", extra={"query_id": query.id, "error": str(exc)})
 
 
 async def chosen_result(update: Update, context: NewsContext) -> None:
@@ -48,6 +48,7 @@ async def chosen_result(update: Update, context: NewsContext) -> None:
     try:
         await sender.edit_inline_html(context.bot, chosen.inline_message_id, text, markup)
     except BadRequest as exc:  # the user deleted the message meanwhile
-        log.info("inline message not editable inline_message_id=%s error=%s", chosen.inline_message_id, exc)
+        log.info("inline message not editable",
+                 extra={"inline_message_id": chosen.inline_message_id, "error": str(exc)})
         return
-    log.info("inline summary delivered ok=%s", isinstance(outcome, Ready))
+    log.info("inline summary delivered", extra={"ok": isinstance(outcome, Ready)})
