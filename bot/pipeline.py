@@ -136,12 +136,12 @@ class Pipeline:
             try:
                 article = await pdf_article(data, key, limits=self.pdf_limits)
             except NewsbotError as exc:
-                log.info("pdf failed", extra={"name": name, "code": exc.code, "detail": exc.detail})
+                log.info("pdf failed", extra={"file": name, "code": exc.code, "detail": exc.detail})
                 await self.cache.put_failure(key, exc, self.settings.negative_cache_ttl)
                 raise
             await self.cache.put_article([key], article, self.settings.article_cache_ttl)
             log.info("pdf read",
-                     extra={"name": name, "pages": article.pages, "words": article.words,
+                     extra={"file": name, "pages": article.pages, "words": article.words,
                             "duration_ms": round((time.monotonic() - started) * 1000)})  # fmt: skip
             return article
 

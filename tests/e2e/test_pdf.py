@@ -91,7 +91,7 @@ def test_uploaded_pdf_is_summarized_once_per_content(
     assert first[1].startswith("ruling-1.pdf · PDF, 2 pages · ") and first[1].endswith("min read")
     assert second[1].startswith("ruling-2.pdf · PDF, 2 pages · ")  # each sender's own file name
     assert first[2:] == second[2:] and "Case 4 K 112/25" not in "\n".join(first)
-    assert bot.logs().count('msg="pdf read" name=') == 1
+    assert bot.logs().count('msg="pdf read" file=') == 1
     assert not fake_telegram.errors
 
 
@@ -168,5 +168,5 @@ def test_in_groups_a_pdf_is_read_only_when_the_bot_is_asked(
     [reply] = settled(fake_telegram, group, 1)
     assert "release.pdf · PDF, 1 page" in reply.plain_text
     assert len(fake_telegram.calls_of("getFile")) == 1  # the file nobody asked about was never downloaded
-    assert bot.logs().count('msg="pdf read" name=') == 1
+    assert bot.logs().count('msg="pdf read" file=') == 1
     assert fake_telegram.messages(group) == [reply]
