@@ -120,6 +120,7 @@ class Settings(BaseSettings):
     cpu_workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, le=64)
     cpu_queue: int = Field(32, ge=0, le=10000)
     cpu_job_timeout: float = Field(30.0, gt=0)
+    cpu_nice: int = Field(10, ge=0, le=19)  # workers' lower CPU priority, so the event loop always gets a core
 
     # Caching and limits
     article_cache_ttl: int = Field(15 * 60, ge=1)

@@ -71,7 +71,9 @@ class Services:
     @classmethod
     def create(cls, settings: Settings, *, clock: Clock | None = None, shared_cache: bool = True) -> Services:
         """``shared_cache=False``: caches, single-flight and rate limits never touch Redis."""
-        cpu.configure(cpu.PoolSettings(settings.cpu_workers, settings.cpu_queue, settings.cpu_job_timeout))
+        cpu.configure(
+            cpu.PoolSettings(settings.cpu_workers, settings.cpu_queue, settings.cpu_job_timeout, settings.cpu_nice)
+        )
         redis = connect(settings.redis_url)
         guard = RedisGuard() if shared_cache else RedisGuard.off()
         daily = DailyStats(redis)

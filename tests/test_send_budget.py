@@ -123,3 +123,33 @@ async def test_replies_take_slots_ahead_of_the_digest(redis_url: str) -> None:
             await client.aclose()
     # a reply waits for at most the digest message holding the current slot (and one more racing it)
     assert max(overtaken) <= 2, overtaken
+
+
+async def test_senders_waiting_for_the_shared_rate_queue_in_order_without_polling(redis_url: str) -> None:
+    # 60 replies to 60 chats at once at 30/s: all but the first second's worth wait for the rate.
+    # They are served first come first served, and only the head of the queue asks Redis again
+    # (a herd of waiters re-asking at every freed slot cost the event loop more than the sends did).
+    peek = redis.Redis.from_url(redis_url)
+    client = connect(redis_url)
+    limiter = SendLimiter(client, rate=30)
+    order: list[int] = []
+
+    async def reply(chat: int) -> None:
+        await limiter.acquire(chat)
+        order.append(chat)
+
+    try:
+        peek.config_resetstat()
+        tasks = []
+        for chat in range(8001, 8061):
+            tasks.append(asyncio.create_task(reply(chat)))
+            await asyncio.sleep(0)  # each asks in turn: this is the order they arrived in
+        await asyncio.gather(*tasks)
+        scripts = peek.info("commandstats")["cmdstat_evalsha"]["calls"]
+    finally:
+        peek.close()
+        await client.aclose()
+    assert order == list(range(8001, 8061))
+    # per send: one reservation and at most one "still not paused?" check, plus the head's re-asks
+    # (one per slot freed while it waits); a herd would make that thousands
+    assert scripts <= 60 * 2 + 60, scripts

@@ -57,25 +57,26 @@ _NOW = "local t = redis.call('TIME') local now = tonumber(t[1]) * 1000000 + tonu
 # KEYS: tat, paused, chat, background tat
 # ARGV: interval us, chat interval us (0: no chat), chat tolerance us, horizon us,
 #       background (0|1), background interval us
-# -> {1, wait us} reserved (send after wait) | {0, wait us} not reserved (wait, then ask again)
+# -> {1, wait us} reserved (send after wait) | {0, wait us, why} not reserved (wait, then ask again;
+#    why: 1 the chat's own spacing, 0 the shared rate or a pause)
 _RESERVE = _NOW + """
 local paused = tonumber(redis.call('GET', KEYS[2]) or '0')
-if paused > now then return {0, paused - now} end
+if paused > now then return {0, paused - now, 0} end
 local chat_interval = tonumber(ARGV[2])
 local chat_tat = now
 if chat_interval > 0 then
   chat_tat = math.max(tonumber(redis.call('GET', KEYS[3]) or '0'), now)
-  if chat_tat - now > tonumber(ARGV[3]) then return {0, chat_tat - now - tonumber(ARGV[3])} end
+  if chat_tat - now > tonumber(ARGV[3]) then return {0, chat_tat - now - tonumber(ARGV[3]), 1} end
 end
 local tat = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), now)
 local slot = tat
 if ARGV[5] == '1' then
-  if tat > now then return {0, tat - now} end
+  if tat > now then return {0, tat - now, 0} end
   local bg = tonumber(redis.call('GET', KEYS[4]) or '0')
-  if bg > now then return {0, bg - now} end
+  if bg > now then return {0, bg - now, 0} end
   redis.call('SET', KEYS[4], string.format('%.0f', now + tonumber(ARGV[6])), 'PX', 60000)
 else
-  if tat - now > tonumber(ARGV[4]) then return {0, tat - now - tonumber(ARGV[4])} end
+  if tat - now > tonumber(ARGV[4]) then return {0, tat - now - tonumber(ARGV[4]), 0} end
 end
 redis.call('SET', KEYS[1], string.format('%.0f', tat + tonumber(ARGV[1])), 'PX', 60000)
 if chat_interval > 0 then
@@ -137,6 +138,9 @@ class SendLimiter:
         self._paused = redis.register_script(_PAUSED)
         self._pause = redis.register_script(_PAUSE)
         self._sent = redis.register_script(_SENT)
+        # per kind (False: interactive, True: background): the senders of this process waiting for
+        # the shared rate, first come first served
+        self._queues = {False: asyncio.Lock(), True: asyncio.Lock()}
 
     def _chat_interval(self, chat_id: int | str | None) -> float:
         if chat_id is None:
@@ -154,13 +158,14 @@ class SendLimiter:
         keys = [TAT_KEY, PAUSED_KEY, chat_key(chat_id) if chat_id is not None else NO_CHAT_KEY, BACKGROUND_TAT_KEY]
         gave_up = False
         while True:
-            reserved, wait_us = await self._reserve(keys=keys, args=args)
-            slot = time.monotonic() + int(wait_us) / 1_000_000
-            if wait_us > 0:
-                await asyncio.sleep(int(wait_us) / 1_000_000)
-            if not int(reserved):
-                continue
-            if time.monotonic() - slot > LATE and not gave_up:
+            slot = await self._reserve_slot(keys, args, background)
+            if slot is None:
+                continue  # the chat's own spacing said wait (done): ask again
+            reserved_at, wait = slot
+            if wait <= 0:
+                return  # a slot free now: the script saw no pause this very instant
+            await asyncio.sleep(wait)
+            if time.monotonic() - (reserved_at + wait) > LATE and not gave_up:
                 # We woke up well after our slot (a stalled event loop, a GC pause): sending now
                 # would bunch with the senders of the next slots. Let the slot go and queue again
                 # (once: a loop that is *always* late shifts every send alike, without bursts).
@@ -171,6 +176,24 @@ class SendLimiter:
                 return
             # a 429 arrived after we reserved: our slot is void, queue again after the pause
             await asyncio.sleep(left / 1_000_000)
+
+    async def _reserve_slot(self, keys: list[str], args: list[int], background: bool) -> tuple[float, float] | None:
+        """Reserve a slot: (when reserved, seconds until it), or None after waiting out the chat's
+        spacing. Waiting for the *shared* rate happens in this process's queue of its kind, in
+        arrival order: only its head asks Redis, once per freed slot, instead of every waiting sender
+        waking up to ask at the same moment (a herd that cost the loop more than the sends did)."""
+        async with self._queues[background]:
+            while True:
+                reply = await self._reserve(keys=keys, args=args)
+                now = time.monotonic()
+                wait = int(reply[1]) / 1_000_000
+                if int(reply[0]):
+                    return now, wait
+                if len(reply) > 2 and int(reply[2]):
+                    break  # the chat's spacing, not the shared rate: don't hold up other chats
+                await asyncio.sleep(wait)
+        await asyncio.sleep(wait)
+        return None
 
     async def pause(self, seconds: float) -> None:
         """Telegram said 429 retry_after: nobody sends for ``seconds``."""
