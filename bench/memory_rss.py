@@ -39,6 +39,18 @@ def rss_mb(pid: int) -> float:
         return 0.0
 
 
+def pss_mb(pid: int) -> float:
+    """Proportional set size: shared pages (the fork server's preloaded modules) counted once overall."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024 / 1e6
+    except OSError:
+        pass
+    return rss_mb(pid)
+
+
 def descendants(pid: int) -> list[int]:
     """Every process below ``pid`` (the CPU pool's fork server and its workers)."""
     children: dict[int, list[int]] = {}
@@ -86,7 +98,7 @@ def main() -> None:
     tmp = tempfile.mkdtemp()
     redis = RedisServer()
     redis.start()
-    samples: list[tuple[int, float, float, int]] = []
+    samples: list[tuple[int, float, float, float, int]] = []
     try:
         with ArticleServer() as pages, FakeTelegram() as fake:
             urls = [pages.add(f"/mem/{n}.html", article(n)) for n in range(args.pages)]
@@ -103,14 +115,15 @@ def main() -> None:
                 step = max(args.summaries // 10, 1)
                 sent = 0
                 started = time.monotonic()
-                while len(finals.update()) < args.summaries:
+                while len(samples) < 10:
                     while sent < args.summaries and sent - len(finals.done) < args.in_flight:
                         fake.push_message(1_000_000 + sent, urls[sent % len(urls)])
                         sent += 1
-                    done = len(finals.done)
-                    if done >= (len(samples) + 1) * step:
+                    done = len(finals.update())
+                    if done >= (len(samples) + 1) * step or done >= args.summaries:
                         pool = descendants(bot.pid)
-                        samples.append((done, rss_mb(bot.pid), sum(rss_mb(p) for p in pool), len(pool)))
+                        samples.append((done, rss_mb(bot.pid), sum(rss_mb(p) for p in pool),
+                                        sum(pss_mb(p) for p in pool), len(pool)))  # fmt: skip
                     if not bot.running:
                         raise RuntimeError(bot.logs()[-3000:])
                     time.sleep(0.02)
@@ -121,8 +134,9 @@ def main() -> None:
         redis.cleanup()
     print(f"memory: {args.summaries} summaries of {args.pages} distinct pages (offline engine, caches 1 s) "
           f"in {elapsed:.0f} s, {args.in_flight} in flight")  # fmt: skip
-    for done, bot_mb, pool_mb, count in samples:
-        print(f"  {done:6d} summaries  bot RSS {bot_mb:6.1f} MB   CPU pool {pool_mb:6.1f} MB in {count} processes")
+    for done, bot_mb, pool_mb, pool_pss, count in samples:
+        print(f"  {done:6d} summaries  bot RSS {bot_mb:6.1f} MB   CPU pool RSS {pool_mb:6.1f} MB "
+              f"(PSS {pool_pss:6.1f} MB) in {count} processes")  # fmt: skip
     half = [s[1] for s in samples[len(samples) // 2 - 1 :]]
     growth = (half[-1] - half[0]) / half[0] if half and half[0] else 0.0
     print(f"  bot RSS max {max(s[1] for s in samples):.1f} MB (goal ≤ 300); last half grew {growth:+.1%} "
