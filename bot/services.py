@@ -32,6 +32,7 @@ from bot.digest.polling import FeedPoller
 from bot.digest.service import DigestService
 from bot.llm.client import LLM
 from bot.llm.probe import warn_if_unusable
+from bot.net import sites
 from bot.net.fetch import Fetcher
 from bot.pipeline import Pipeline
 from bot.store.cache import Cache, Documents
@@ -106,6 +107,13 @@ class Services:
             clock=clock or SystemClock(),
             daily=daily,
         )
+
+    def warm(self) -> None:
+        """First-use work of libraries, done at start-up (in a thread) instead of on the event loop
+        while a user waits for the first link's summary."""
+        sites.warm()
+        if self.llm is not None:
+            self.llm.warm()
 
     async def warn_if_llm_unusable(self) -> None:
         """One warning line at start-up when the configured LLM can't be used (never an exit)."""
