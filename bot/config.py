@@ -125,6 +125,7 @@ class Settings(BaseSettings):
     cpu_workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, le=64)
     cpu_queue: int = Field(32, ge=0, le=10000)
     cpu_job_timeout: float = Field(30.0, gt=0)
+    cpu_nice: int = Field(10, ge=0, le=19)  # workers' lower CPU priority, so the event loop always gets a core
     # PDFs (links and uploads up to fetch_max_bytes): documents with more pages are refused before
     # any is read; reading stops with a clear reason after pdf_timeout seconds (keep it below
     # cpu_job_timeout, which would end the job with a vaguer one).

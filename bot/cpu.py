@@ -48,6 +48,7 @@ class PoolSettings:
     workers: int = max(os.cpu_count() or 1, 1)
     queue: int = 32  # jobs handed to the pool beyond one per worker
     timeout: float = 30.0  # seconds per job: waiting for a worker and running on it
+    nice: int = 10  # added to the workers' niceness: the event loop's process wins every core they share
 
 
 class _OverCpu(BaseException):
@@ -59,8 +60,20 @@ def _over_cpu(_signum: int, _frame: object) -> None:
     raise _OverCpu
 
 
+def _start_worker(owner: int, nice: int) -> None:
+    """Runs in each new worker: lower its CPU priority, and exit with the process that made the pool.
+
+    With as many workers as cores, a few big feeds keep every core busy; at normal priority the
+    scheduler then shares the cores evenly and the bot's event loop gets a fraction of one, so every
+    user waits. At a lower priority the loop gets a core whenever it has work, and the workers use
+    what is left."""
+    if nice > 0:
+        os.nice(nice)
+    _exit_with(owner)
+
+
 def _exit_with(owner: int) -> None:
-    """Runs in each new worker: exit when the process that made the pool is gone.
+    """Exit when the process that made the pool is gone.
 
     A pool's workers wait on a queue they themselves hold open, so when the bot is killed (SIGKILL,
     the OOM killer) nothing would ever wake them: without this they, and the fork server they keep
@@ -114,7 +127,8 @@ class CpuPool:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(PRELOAD)
             self._executor = ProcessPoolExecutor(
-                self.settings.workers, mp_context=context, initializer=_exit_with, initargs=(os.getpid(),)
+                self.settings.workers, mp_context=context, initializer=_start_worker,
+                initargs=(os.getpid(), self.settings.nice),
             )
         return self._executor
 

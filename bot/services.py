@@ -35,6 +35,7 @@ from bot.digest.service import DigestService, Translate, WordsFor
 from bot.follow.service import FollowService, Render
 from bot.llm.client import LLM
 from bot.llm.probe import warn_if_unusable
+from bot.net import sites
 from bot.net.fetch import Fetcher
 from bot.pipeline import Pipeline
 from bot.store.cache import Cache, Documents
@@ -77,7 +78,9 @@ class Services:
     @classmethod
     def create(cls, settings: Settings, *, clock: Clock | None = None, shared_cache: bool = True) -> Services:
         """``shared_cache=False``: caches, single-flight and rate limits never touch Redis."""
-        cpu.configure(cpu.PoolSettings(settings.cpu_workers, settings.cpu_queue, settings.cpu_job_timeout))
+        cpu.configure(
+            cpu.PoolSettings(settings.cpu_workers, settings.cpu_queue, settings.cpu_job_timeout, settings.cpu_nice)
+        )
         redis = connect(settings.redis_url)
         guard = RedisGuard() if shared_cache else RedisGuard.off()
         daily = DailyStats(redis)
@@ -115,6 +118,13 @@ class Services:
             daily=daily,
             follows=FollowStore(redis, limit=settings.follow_max_per_chat),
         )
+
+    def warm(self) -> None:
+        """First-use work of libraries, done at start-up (in a thread) instead of on the event loop
+        while a user waits for the first link's summary."""
+        sites.warm()
+        if self.llm is not None:
+            self.llm.warm()
 
     async def warn_if_llm_unusable(self) -> None:
         """One warning line at start-up when the configured LLM can't be used (never an exit)."""

@@ -79,6 +79,10 @@ class LLM:
         self.breaker = CircuitBreaker(threshold=settings.llm_breaker_failures, cooldown=settings.llm_breaker_cooldown)
         self.budget = TokenBudget(settings)
 
+    def warm(self) -> None:
+        """The SDK imports its chat resources on first use (~100 ms); do it now, not for the first summary."""
+        self.client.chat.completions  # noqa: B018 - the attribute access is the point
+
     async def aclose(self) -> None:
         await self.client.close()
 

@@ -90,6 +90,7 @@ class _Lifecycle:
     async def start(self, app: NewsApplication) -> None:
         self.services = Services.create(self.settings, clock=self.clock)
         await check_redis(self.services.redis, self.settings.redis_url)
+        await asyncio.to_thread(self.services.warm)
         await self.services.warn_if_llm_unusable()
         self.digest = await InBotDigest.start(self.settings, self.services)
         install(app, build_app(self.services, self.digest.service, self.digest.follow))

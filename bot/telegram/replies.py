@@ -34,7 +34,10 @@ from bot.telegram.reasons import reason_text
 
 log = logging.getLogger(__name__)
 
-GRACE = 0.3  # seconds of work a reply may take before the user is shown progress
+# Seconds of work a reply may take before the user is shown progress. The user should see something
+# within ~300 ms of sending; this clock starts only once the update has reached the handler and the
+# progress message still has to travel, so it stops well short of that.
+GRACE = 0.2
 
 T = TypeVar("T")
 Summarize = Callable[[], Awaitable[SummaryResult]]

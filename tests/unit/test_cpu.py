@@ -97,3 +97,12 @@ def test_workers_exit_when_the_bot_is_killed() -> None:
             return stat.read().rsplit(")", 1)[-1].split()[0] == "Z"
 
     wait_until(gone, 30, "the killed bot's CPU worker to exit")
+
+
+async def test_workers_run_at_a_lower_priority_than_the_bot() -> None:
+    # the event loop must win every core it shares with busy workers
+    niced = cpu.CpuPool(cpu.PoolSettings(workers=1, queue=1, timeout=120.0, nice=7))
+    try:
+        assert await niced.run(os.nice, 0, what="niceness") == os.nice(0) + 7
+    finally:
+        niced.close()
