@@ -93,12 +93,15 @@ class Draft:
             refused.cancel()
 
     async def close(self) -> None:
-        """Stop updating; the newest text is sent first if the screen doesn't show it yet (spaced
-        like the others), so the final message follows the whole of what was written."""
+        """Stop updating, before the final message replaces the draft. The newest text is still
+        shown when the chat's pace allows it right now; waiting for the pace would only hold back
+        the final message, which shows all of it anyway."""
         await self.discard()
-        if self._started and not self.rejected.is_set():
-            await self._pace()
+        if self._started and not self.rejected.is_set() and self._pace_allows():
             await self._send_latest()
+
+    def _pace_allows(self) -> bool:
+        return SUPPORT.last_sent.get(self.chat_id, -float("inf")) + self.interval <= time.monotonic()
 
     async def discard(self) -> None:
         """Stop updating, sending nothing more (the reply was stopped, or failed)."""
