@@ -155,9 +155,10 @@ class SendLimiter:
         self._reserve = redis.register_script(_RESERVE)
         self._go = redis.register_script(_GO)
         # Slots are spaced 1/rate apart, but a sender may send a little after its slot (a busy loop,
-        # the network), bunching with the next ones. The log of actual sends caps any second at one
-        # message over the rate, whatever the slots say.
-        self.window_cap = math.floor(self.rate) + 1
+        # the network), bunching with the next ones. The log of actual sends caps any second at the
+        # rate, whatever the slots say: the margin to Telegram's ~30/s (SEND_RATE 28) is left for the
+        # jitter between logging a send and Telegram receiving it.
+        self.window_cap = math.floor(self.rate)
         self._pause = redis.register_script(_PAUSE)
         self._sent = redis.register_script(_SENT)
         # per kind (False: interactive, True: background): the senders of this process waiting for
