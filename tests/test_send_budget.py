@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import bisect
 import itertools
+import math
 import time
 from collections import defaultdict
 
@@ -202,6 +203,6 @@ async def test_senders_woken_late_by_a_stalled_loop_never_crowd_one_second(redis
         await client.aclose()
     sent_at.sort()
     busiest = max(bisect.bisect_left(sent_at, t + 1.0) - i for i, t in enumerate(sent_at))
-    # (one of slack: the times are read here, a moment after each send was logged in Redis; without
-    # the log this second holds ~15)
-    assert busiest <= limiter.window_cap + 1, busiest
+    # (two of slack: the times are read here, after each send was logged in Redis, and a sender
+    # logged just before a stall is read after it; without the log this second holds ~15-20)
+    assert busiest <= math.floor(limiter.rate) + 2, busiest
