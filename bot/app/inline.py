@@ -106,22 +106,23 @@ class InlineSummaries:
         self._work: dict[tuple[str, str], asyncio.Task[SummaryResult]] = {}
 
     async def offer(self, query: str, subject: str, language: str) -> Offer:
-        """What to answer an inline query with. A link counts against ``subject``'s link limit,
-        like a link sent to the bot; a summary not made yet is started here."""
+        """What to answer an inline query with. A link that needs work counts against ``subject``'s
+        link limit, like a link sent to the bot (a summary already made is free); a summary not made
+        yet is started here."""
         if not query.strip():
             return Hint()
         url = link_in(query)
         if url is None or isinstance(url, Failed):
             return url or NoLink()
-        verdict = await self.summaries.within_limit(subject)
-        if not verdict.allowed:
-            return TooFast(verdict)
         try:
             ready = await self.summaries.ready_link(url, language)
         except NewsbotError as exc:  # a recent failure of the same link
             return Failed(exc.reason, url)
-        if ready is not None:
+        if ready is not None:  # costs us nothing, so it costs the user nothing (as in a chat)
             return Ready(ready, article_token(ready.article_key))
+        verdict = await self.summaries.within_limit(subject)
+        if not verdict.allowed:
+            return TooFast(verdict)
         try:
             work = self._start(url, language)
         except NewsbotError as exc:

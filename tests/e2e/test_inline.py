@@ -44,7 +44,7 @@ def test_a_cached_link_gives_the_full_summary_at_once(
     bot_process, fake_telegram: FakeTelegram, fake_openai: FakeOpenAI, article_server: ArticleServer
 ) -> None:
     fake_openai.set_responder(responder())
-    bot_process()
+    bot_process(LINKS_PER_MINUTE="2")
     url = article_server.url("/seed.html")
     fake_telegram.push_message(CHAT, url)
     fake_telegram.wait_for_messages(CHAT, 1, 30, predicate=lambda m: not m.plain_text.startswith("⏳"))
@@ -62,6 +62,9 @@ def test_a_cached_link_gives_the_full_summary_at_once(
     assert links["🌐 Read the original"] == url
     assert links["💬 Ask the bot"].startswith(f"https://t.me/{BOT}?start=a_")
     assert summary_requests(fake_openai) == 1 and article_server.hits("/seed.html") == 1  # nothing made again
+    for _ in range(3):  # a summary already made costs nothing, so it doesn't count against the limit
+        _, [again] = answered(fake_telegram, fake_telegram.push_inline_query(READER, url))
+        assert again["title"] == HEADLINE
 
     # a page found paywalled only after the answer: the sent "⏳" message says why, the link stays
     article_server.delay("/paywall.html", 3)  # slower than an inline answer waits for its work
