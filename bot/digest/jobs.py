@@ -145,6 +145,19 @@ async def send_notice(ctx: JobContext, *, chat_id: int, text: str) -> bool:
     return await _jobs(ctx).service.send_notice(chat_id, text)
 
 
+async def stop_workers(workers: list[Any], tasks: list[asyncio.Task[Any]]) -> None:
+    """Stop saq workers and the tasks running them. Worker.stop gives running jobs the grace
+    period, then cancels them, and start() returns; a task that still hangs is cancelled."""
+    await asyncio.gather(*(worker.stop() for worker in workers), return_exceptions=True)
+    if tasks:
+        await asyncio.wait(tasks, timeout=10)
+    for task in tasks:
+        if not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+
+
 class DigestJobs:
     """Queues (always) and workers (``start_workers``) of one process."""
 
@@ -250,15 +263,7 @@ class DigestJobs:
             await asyncio.sleep(QUEUE_SAMPLE_EVERY)
 
     async def stop(self) -> None:
-        # Worker.stop gives running jobs the grace period, then cancels them; start() then returns
-        await asyncio.gather(*(worker.stop() for worker in self.workers), return_exceptions=True)
-        if self._tasks:
-            await asyncio.wait(self._tasks, timeout=10)
-        for task in self._tasks:
-            if not task.done():
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await task
+        await stop_workers(self.workers, self._tasks)
         self._tasks, self.workers = [], []
         logging.getLogger(SAQ_LOGGER).removeFilter(self.quiet)
         for helper in (self._watcher, self._sampler):

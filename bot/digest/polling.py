@@ -19,7 +19,7 @@ from bot.digest.feeds import NO_FEED_ON_PAGE, NOT_A_FEED, FeedLink, NotAFeed, Pa
 from bot.errors import NewsbotError
 from bot.logs import url_fields
 from bot.models import Fetched
-from bot.net.fetch import Fetcher
+from bot.net.fetch import Fetcher, conditional_headers
 from bot.net.urls import parse_user_url, url_key
 from bot.store.feeds import FeedState, FeedStateStore, ItemStore
 from bot.store.singleflight import SingleFlight
@@ -53,15 +53,6 @@ class FoundFeed:
 class Resolution:
     feed: FoundFeed | None = None
     choices: list[FeedLink] | None = None  # a site advertising several feeds
-
-
-def conditional_headers(state: FeedState) -> dict[str, str]:
-    headers: dict[str, str] = {}
-    if state.etag:
-        headers["If-None-Match"] = state.etag
-    if state.last_modified:
-        headers["If-Modified-Since"] = state.last_modified
-    return headers
 
 
 class FeedPoller:
@@ -154,7 +145,8 @@ class FeedPoller:
         states = self.states
         state = await states.get(url)
         try:
-            fetched = await self.fetcher.fetch(url, kinds=KINDS, headers=conditional_headers(state))
+            validators = conditional_headers(state.etag, state.last_modified)
+            fetched = await self.fetcher.fetch(url, kinds=KINDS, headers=validators)
             if fetched.status == 304:
                 previous = await states.record_success(url, now=now, not_modified=True)
                 log.info("feed not modified", extra=url_fields(url))

@@ -27,6 +27,7 @@ from bot.digest.jobs import (
     HostedWorker,
     cron_expression,
     heartbeat,
+    stop_workers,
 )
 from bot.follow.service import FollowService
 from bot.store.redis import connect
@@ -116,14 +117,7 @@ class FollowJobs:
         log.info("follow workers started", extra={"queues": f"{TICK_QUEUE},{WORK_QUEUE}"})
 
     async def stop(self) -> None:
-        await asyncio.gather(*(worker.stop() for worker in self.workers), return_exceptions=True)
-        if self._tasks:
-            await asyncio.wait(self._tasks, timeout=10)
-        for task in self._tasks:
-            if not task.done():
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await task
+        await stop_workers(self.workers, self._tasks)
         self._tasks, self.workers = [], []
         for queue in (self.tick_queue, self.work_queue):
             with contextlib.suppress(Exception):

@@ -29,6 +29,7 @@ from bot.extract import extract_article
 from bot.follow.changes import Change, compare
 from bot.follow.schedule import interval_at, next_check, night_until
 from bot.models import Article, Part
+from bot.net.fetch import conditional_headers
 from bot.pipeline import Pipeline
 from bot.store.chats import ChatStore
 from bot.store.follows import FollowStore, Story, Update
@@ -61,15 +62,6 @@ def update_of(key: str, version: int, url: str, change: Change) -> Update:
     return Update(key=key, version=version, url=url, old_title=change.old_title, new_title=change.new_title,
                   facts=change.facts, quotes=[q.model_dump() for q in change.quotes],
                   removed=len(change.removed))  # fmt: skip
-
-
-def _conditional(story: Story) -> dict[str, str]:
-    headers: dict[str, str] = {}
-    if story.etag:
-        headers["If-None-Match"] = story.etag
-    if story.last_modified:
-        headers["If-Modified-Since"] = story.last_modified
-    return headers
 
 
 class FollowService:
@@ -134,7 +126,8 @@ class FollowService:
         following = next_check(story.started, story.last_change, now, stop_after=self.stop_after,
                                idle_after=self.idle_after)  # fmt: skip
         try:
-            fetched = await self.pipeline.fetcher.fetch(story.url, headers=_conditional(story))
+            validators = conditional_headers(story.etag, story.last_modified)
+            fetched = await self.pipeline.fetcher.fetch(story.url, headers=validators)
             if fetched.status == 304:
                 await self.store.record(story, next_check=following)
                 log.info("followed story not modified", extra={"key": story.key})

@@ -141,6 +141,17 @@ class LLM:
                 "The AI summarizer is unavailable.", code="llm_error", detail=f"{type(exc).__name__}: {exc}"
             ) from None
 
+    def _request(self, messages: list[dict[str, str]], response_format: dict[str, Any]) -> dict[str, Any]:
+        """One request's arguments, streamed or not."""
+        return {
+            "model": self.model,
+            # Plain dicts are what the API takes; the SDK's TypedDicts only narrow them for checkers.
+            "messages": cast("list[ChatCompletionMessageParam]", messages),
+            "response_format": cast("ResponseFormat", response_format),
+            "temperature": 0.2,
+            "max_tokens": self.settings.llm_max_output_tokens,
+        }
+
     async def _create(
         self, messages: list[dict[str, str]], response_format: dict[str, Any], on_text: OnText | None = None
     ) -> str:
@@ -149,14 +160,7 @@ class LLM:
             return await self._stream(messages, response_format, on_text, hold)
         started = time.monotonic()
         try:
-            response = await self.client.chat.completions.create(
-                model=self.model,
-                # Plain dicts are what the API takes; the SDK's TypedDicts only narrow them for checkers.
-                messages=cast("list[ChatCompletionMessageParam]", messages),
-                response_format=cast("ResponseFormat", response_format),
-                temperature=0.2,
-                max_tokens=self.settings.llm_max_output_tokens,
-            )
+            response = await self.client.chat.completions.create(**self._request(messages, response_format))
         except openai.APIError as exc:
             metrics.llm_call(self.model, type(exc).__name__, time.monotonic() - started)
             # A server that answered with an error generated nothing; a timeout may have cost tokens.
@@ -186,13 +190,7 @@ class LLM:
         content, refusal, finish, usage = "", "", None, None
         try:
             stream = await self.client.chat.completions.create(
-                model=self.model,
-                messages=cast("list[ChatCompletionMessageParam]", messages),
-                response_format=cast("ResponseFormat", response_format),
-                temperature=0.2,
-                max_tokens=self.settings.llm_max_output_tokens,
-                stream=True,
-                stream_options={"include_usage": True},
+                **self._request(messages, response_format), stream=True, stream_options={"include_usage": True}
             )
             async with stream:
                 async for chunk in stream:

@@ -50,6 +50,16 @@ ACCEPT = {
 POOL_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=5)
 
 
+def conditional_headers(etag: str | None, last_modified: str | None) -> dict[str, str]:
+    """The validators of a copy fetched before: the server answers 304 when it hasn't changed."""
+    headers: dict[str, str] = {}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    return headers
+
+
 @dataclass
 class _Progress:
     """How far a fetch got, for its log line (also when it fails)."""
